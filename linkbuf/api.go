@@ -66,14 +66,23 @@ type Reader interface {
 type Writer interface {
 	// Malloc returns n writable bytes at the end of the stream, contiguous, from a pooled block.
 	Malloc(n int) ([]byte, error)
-	// MallocLen returns the number of bytes malloced (or written) since the last Flush.
+	// MallocLen returns the number of bytes added to the stream since the last Flush: malloced, copied
+	// and linked (WriteDirect) bytes alike.
 	MallocLen() int
-	// MallocAck keeps the first n bytes malloced since the last Flush and discards the rest.
+	// MallocAck keeps the first n of the MallocLen bytes added since the last Flush and discards the
+	// rest (n > MallocLen is ErrNegativeSize).
 	MallocAck(n int) error
 	// WriteDirect links p into the stream without copying it. remainCap is how many bytes of the most
-	// recent Malloc'd region lie *after* the point where p is inserted: the caller malloced
-	// room for a message, wrote the part before p, and wants the last remainCap bytes of that region to
-	// follow p. So `buf, _ := w.Malloc(a+c); w.WriteDirect(p, c)` yields buf[:a], p, buf[a:a+c].
+	// recent Malloc'd region lie *after* the point where p is inserted: the caller malloced room for a
+	// message, wrote the part before p, and wants the last remainCap bytes of that region to follow p.
+	// So `buf, _ := w.Malloc(a+c); w.WriteDirect(p, c)` yields buf[:a], p, buf[a:a+c]. It may be called
+	// again on the same region: remainCap then counts from the new insertion point to the region's end
+	// (`w.WriteDirect(q, c2)` with c2 < c yields buf[:a], p, buf[a:a+c-c2], q, buf[a+c-c2:a+c]).
+	//
+	// This is how a codec links a large string in place: it mallocs the message's full size, writes up to
+	// the string's length prefix, calls WriteDirect(str, len(buf)-offset), and goes on writing at the same
+	// offset; the region then ends with len(str) unused bytes, dropped by MallocAck(before+messageSize)
+	// where before was MallocLen() ahead of the Malloc.
 	WriteDirect(p []byte, remainCap int) error
 	// WriteString copies s into the stream.
 	WriteString(s string) (int, error)
