@@ -46,12 +46,12 @@ var layers = map[string]int{
 	"generic": 4,
 	"stream":  4,
 
-	"cmd/":              5,
-	"examples/":         5,
-	"internal/codegen":  5,
-	"internal/loadgen":  5,
-	"internal/lint":     5,
-	"internal/testdata": 5,
+	"cmd/":             5,
+	"examples/":        5,
+	"internal/codegen": 5,
+	"internal/loadgen": 5,
+	"internal/lint":    5,
+	"internal/gentest": 5,
 }
 
 // sameLayer lists the imports allowed between packages of one layer ("from" imports "to").
