@@ -1,0 +1,58 @@
+// Package thrift is Kestrel's Thrift runtime: the Binary and Compact protocols on []byte, the
+// ApplicationException, and the small contract that generated code (kestrel gen) is written against.
+//
+// # Design: size first, one allocation
+//
+// A message is encoded in two passes over the generated struct. The first computes its exact size
+// (FastCodec.BLength, CompactCodec.CompactLength), the caller obtains one buffer of that size (from
+// linkbuf.Writer.Malloc, so usually no allocation at all), and the second pass writes into it. Writers
+// therefore never grow or check a buffer: each one is a few stores after the one bounds check Go makes,
+// small enough to inline into generated code (WriteI64 is binary.BigEndian.PutUint64). Generated code
+// writes fixed-size fields first, so their offsets are constants and their checks merge.
+//
+// Readers work on a []byte that holds the whole message, check each length once against what is left
+// and return (value, bytes consumed, error). Strings and binaries are copied out: a decoded struct never
+// aliases the buffer, which goes back to its pool as soon as decoding ends.
+//
+// Large strings need not be copied on write either: NocopyCodec.FastWriteNocopy (and
+// BinaryProtocol.WriteStringNocopy) link values of NocopyThreshold bytes or more into a linkbuf.Writer
+// with WriteDirect instead of copying them.
+//
+// Lists of i64 and i32 are byte-swapped in bulk by internal/simd (WriteI64List, ReadI64List, ...).
+//
+// # Contract for generated code
+//
+// Generated files declare `const _ = thrift.SupportPackageIsVersion1`. Structs implement FastCodec and
+// NocopyCodec for the Binary protocol, and CompactCodec when Compact support is generated. They call the
+// Binary and Compact values' methods for every item, the size constants (I64Length, FieldBeginLength,
+// ...) and the Length methods for sizes, Skip for unknown fields, NewRequiredFieldError and
+// NewUnionError for semantic errors, and describe services with ServiceInfo/MethodInfo.
+//
+// Compact field headers are delta-encoded: the caller carries the previous field id of the struct
+// (0 at its start) into WriteFieldBegin/WriteBoolField/ReadFieldBegin. A Compact bool field has its
+// value in the header (ReadFieldBegin returns it) and nothing after it.
+//
+// The Binary protocol writes the strict message header and reads both the strict and the old
+// non-strict one. ReadMessageBeginNocopy returns a method name that aliases the input, so a server can
+// dispatch without allocating.
+//
+// WriteByte and ReadByte carry the names of the runtime contract, but go vet's stdmethods check expects
+// io.ByteWriter/io.ByteReader signatures from methods so named; WriteI8 and ReadI8 are the same
+// functions under names vet accepts.
+//
+// # Errors and limits
+//
+// Every reader error is a *ProtocolError naming the item and the offset (relative to the slice the
+// reader was given) and wrapping a sentinel for errors.Is: ErrTruncated (input ends early, including a
+// length or container size beyond the remaining bytes), ErrTooLarge (a string beyond MaxStringLen),
+// ErrNegativeSize, ErrBadType, ErrBadVersion, ErrBadVarint, ErrBadValue or ErrDepth. Its TypeID gives
+// the ApplicationException code a server answers with. No reader allocates before checking the length
+// it allocates for, and none panics on any input.
+//
+// The limits are constants, not configuration: strings, binaries and names are at most MaxStringLen
+// (64 MiB) bytes; a container holds at most as many elements as there are bytes left; Skip follows
+// structs and containers at most MaxDepth (64) levels deep.
+//
+// Skip is reflection-free and allocation-free; SkipMessage measures a whole message, which is how a
+// Buffered (unframed) transport finds where a message ends.
+package thrift
