@@ -1,0 +1,2 @@
+namespace go p
+struct T { 1: i32 y }

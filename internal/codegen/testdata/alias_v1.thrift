@@ -1,0 +1,2 @@
+namespace go api.v1
+struct S { 1: i32 x }
