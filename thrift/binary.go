@@ -106,18 +106,6 @@ func nameBounds(b []byte, off int) (int, int, error) {
 	return off + 4, off + 4 + int(l), nil
 }
 
-// WriteI8 is WriteByte under the Thrift type's name (go vet's stdmethods check expects io.ByteWriter's
-// signature from any method called WriteByte).
-func (p BinaryProtocol) WriteI8(b []byte, v int8) int { return p.WriteByte(b, v) }
-
-// ReadI8 is ReadByte under the Thrift type's name (see WriteI8).
-func (BinaryProtocol) ReadI8(b []byte) (int8, int, error) {
-	if len(b) < 1 {
-		return 0, 0, errTruncated(proBinary, "byte", 0, 1, 0)
-	}
-	return int8(b[0]), 1, nil
-}
-
 // WriteFieldBegin writes a field header (type, id): 3 bytes.
 func (BinaryProtocol) WriteFieldBegin(b []byte, t TType, id int16) int {
 	_ = b[2]
@@ -142,8 +130,9 @@ func (BinaryProtocol) WriteBool(b []byte, v bool) int {
 	return 1
 }
 
-// WriteByte writes v: 1 byte.
-func (BinaryProtocol) WriteByte(b []byte, v int8) int {
+// WriteI8 writes v (Thrift's i8, also called byte): 1 byte. It is not called WriteByte because go vet
+// expects io.ByteWriter's signature from a method of that name.
+func (BinaryProtocol) WriteI8(b []byte, v int8) int {
 	b[0] = byte(v)
 	return 1
 }
@@ -269,8 +258,8 @@ func (BinaryProtocol) ReadBool(b []byte) (bool, int, error) {
 	return b[0] != 0, 1, nil
 }
 
-// ReadByte reads a signed byte.
-func (BinaryProtocol) ReadByte(b []byte) (int8, int, error) {
+// ReadI8 reads Thrift's i8 (byte).
+func (BinaryProtocol) ReadI8(b []byte) (int8, int, error) {
 	if len(b) < 1 {
 		return 0, 0, errTruncated(proBinary, "byte", 0, 1, 0)
 	}

@@ -220,17 +220,6 @@ func compactMessageBegin(b []byte) (s int, t MessageType, seq int32, n int, err 
 	return s, t, int32(u), s + int(l), nil
 }
 
-// WriteI8 is WriteByte under the Thrift type's name (see BinaryProtocol.WriteI8).
-func (p CompactProtocol) WriteI8(b []byte, v int8) int { return p.WriteByte(b, v) }
-
-// ReadI8 is ReadByte under the Thrift type's name (see BinaryProtocol.WriteI8).
-func (CompactProtocol) ReadI8(b []byte) (int8, int, error) {
-	if len(b) < 1 {
-		return 0, 0, errTruncated(proCompact, "byte", 0, 1, 0)
-	}
-	return int8(b[0]), 1, nil
-}
-
 // WriteFieldBegin writes a field header for type t (not BOOL: use WriteBoolField) and id, given the
 // previous field id lastID: one byte when 0 < id-lastID ≤ 15, else a type byte and a zigzag varint id.
 func (CompactProtocol) WriteFieldBegin(b []byte, t TType, id, lastID int16) int {
@@ -279,8 +268,8 @@ func (CompactProtocol) WriteBool(b []byte, v bool) int {
 	return 1
 }
 
-// WriteByte writes v: 1 byte.
-func (CompactProtocol) WriteByte(b []byte, v int8) int {
+// WriteI8 writes v (Thrift's i8, also called byte): 1 byte.
+func (CompactProtocol) WriteI8(b []byte, v int8) int {
 	b[0] = byte(v)
 	return 1
 }
@@ -437,8 +426,8 @@ var errCompactBool = [2]error{
 	&ProtocolError{Proto: proCompact, What: "bool", Detail: "byte is not 0, 1 or 2", Err: ErrBadValue},
 }
 
-// ReadByte reads a signed byte.
-func (CompactProtocol) ReadByte(b []byte) (int8, int, error) {
+// ReadI8 reads Thrift's i8 (byte).
+func (CompactProtocol) ReadI8(b []byte) (int8, int, error) {
 	if len(b) < 1 {
 		return 0, 0, errTruncated(proCompact, "byte", 0, 1, 0)
 	}

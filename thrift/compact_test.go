@@ -45,7 +45,7 @@ func TestCompactVectors(t *testing.T) {
 		{name: "i64/-1", want: hx(0x01), write: func(b []byte) int { return p.WriteI64(b, -1) }, read: r3(p.ReadI64), val: int64(-1)},
 		{name: "i64/max", want: hx(0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01), write: func(b []byte) int { return p.WriteI64(b, math.MaxInt64) }, read: r3(p.ReadI64), val: int64(math.MaxInt64)},
 		{name: "i64/min", want: hx(0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01), write: func(b []byte) int { return p.WriteI64(b, math.MinInt64) }, read: r3(p.ReadI64), val: int64(math.MinInt64)},
-		{name: "byte/-1", want: hx(0xff), write: func(b []byte) int { return p.WriteByte(b, -1) }, read: r3(p.ReadByte), val: int8(-1)},
+		{name: "byte/-1", want: hx(0xff), write: func(b []byte) int { return p.WriteI8(b, -1) }, read: r3(p.ReadI8), val: int8(-1)},
 		{name: "bool/true", want: hx(0x01), write: func(b []byte) int { return p.WriteBool(b, true) }, read: r3(p.ReadBool), val: true},
 		{name: "bool/false", want: hx(0x02), write: func(b []byte) int { return p.WriteBool(b, false) }, read: r3(p.ReadBool), val: false},
 		// Doubles are little-endian.

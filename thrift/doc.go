@@ -36,9 +36,8 @@
 // non-strict one. ReadMessageBeginNocopy returns a method name that aliases the input, so a server can
 // dispatch without allocating.
 //
-// WriteByte and ReadByte carry the names of the runtime contract, but go vet's stdmethods check expects
-// io.ByteWriter/io.ByteReader signatures from methods so named; WriteI8 and ReadI8 are the same
-// functions under names vet accepts.
+// Thrift's i8 (byte) is written and read by WriteI8 and ReadI8: go vet expects io.ByteWriter and
+// io.ByteReader signatures from methods called WriteByte and ReadByte.
 //
 // # Errors and limits
 //

@@ -16,9 +16,10 @@ type MethodInfo struct {
 type ServiceInfo struct {
 	// Name is the service name from the IDL.
 	Name string
-	// Methods lists the service's own methods (not those inherited from Base).
+	// Methods lists every method the service answers: its own first, then those inherited from Base
+	// (flattened through the whole extends chain), so a server can dispatch from this list alone.
 	Methods []MethodInfo
-	// Base is the name of the service this one extends, or "".
+	// Base is the name of the service this one extends as written in the IDL (e.g. "shared.Base"), or "".
 	Base string
 }
 

@@ -49,7 +49,7 @@ func appendNode(proto string, b []byte, n *node, inField bool) []byte {
 		}
 	case I08:
 		b, w = grow(b, 1)
-		bp.WriteByte(w, int8(n.i))
+		bp.WriteI8(w, int8(n.i))
 	case I16:
 		if proto == "binary" {
 			b, w = grow(b, 2)

@@ -112,7 +112,7 @@ func TestBinaryVectors(t *testing.T) {
 	vs := []vector{
 		{name: "bool/true", want: hx(1), write: func(b []byte) int { return p.WriteBool(b, true) }, read: r3(p.ReadBool), val: true},
 		{name: "bool/false", want: hx(0), write: func(b []byte) int { return p.WriteBool(b, false) }, read: r3(p.ReadBool), val: false},
-		{name: "byte/-2", want: hx(0xfe), write: func(b []byte) int { return p.WriteByte(b, -2) }, read: r3(p.ReadByte), val: int8(-2)},
+		{name: "byte/-2", want: hx(0xfe), write: func(b []byte) int { return p.WriteI8(b, -2) }, read: r3(p.ReadI8), val: int8(-2)},
 		{name: "i16/-2", want: hx(0xff, 0xfe), write: func(b []byte) int { return p.WriteI16(b, -2) }, read: r3(p.ReadI16), val: int16(-2)},
 		{name: "i16/0x1234", want: hx(0x12, 0x34), write: func(b []byte) int { return p.WriteI16(b, 0x1234) }, read: r3(p.ReadI16), val: int16(0x1234)},
 		{name: "i32/1", want: hx(0, 0, 0, 1), write: func(b []byte) int { return p.WriteI32(b, 1) }, read: r3(p.ReadI32), val: int32(1)},
@@ -195,7 +195,7 @@ func TestBinaryLengths(t *testing.T) {
 		n    int
 		want int
 	}{
-		{"bool", p.WriteBool(b, true), BoolLength}, {"byte", p.WriteByte(b, 1), ByteLength},
+		{"bool", p.WriteBool(b, true), BoolLength}, {"byte", p.WriteI8(b, 1), ByteLength},
 		{"i16", p.WriteI16(b, 1), I16Length}, {"i32", p.WriteI32(b, 1), I32Length},
 		{"i64", p.WriteI64(b, 1), I64Length}, {"double", p.WriteDouble(b, 1), DoubleLength},
 		{"uuid", p.WriteUUID(b, UUID{}), UUIDLength}, {"field", p.WriteFieldBegin(b, I32, 1), FieldBeginLength},

@@ -91,7 +91,7 @@ func primMethod(u *idl.Type) (string, string) {
 	case idl.Bool:
 		return "Bool", "bool"
 	case idl.Byte:
-		return "Byte", "int8"
+		return "I8", "int8"
 	case idl.I16:
 		return "I16", "int16"
 	case idl.I32:

@@ -3301,7 +3301,7 @@ func (p *Everything) FastWrite(b []byte) int {
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.BOOL, 1)
 	off += thrift.Binary.WriteBool(b[off:], p.B)
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I08, 2)
-	off += thrift.Binary.WriteByte(b[off:], p.I8v)
+	off += thrift.Binary.WriteI8(b[off:], p.I8v)
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I16, 3)
 	off += thrift.Binary.WriteI16(b[off:], p.I16v)
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I32, 4)
@@ -3320,7 +3320,7 @@ func (p *Everything) FastWrite(b []byte) int {
 	}
 	if p.Oi8v != nil {
 		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I08, 27)
-		off += thrift.Binary.WriteByte(b[off:], *p.Oi8v)
+		off += thrift.Binary.WriteI8(b[off:], *p.Oi8v)
 	}
 	if p.Odbl != nil {
 		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.DOUBLE, 28)
@@ -3451,7 +3451,7 @@ func (p *Everything) FastWrite(b []byte) int {
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 40)
 	off += thrift.Binary.WriteListBegin(b[off:], thrift.I08, len(p.Lbyte))
 	for _, e21 := range p.Lbyte {
-		off += thrift.Binary.WriteByte(b[off:], e21)
+		off += thrift.Binary.WriteI8(b[off:], e21)
 	}
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 41)
 	off += thrift.Binary.WriteListBegin(b[off:], thrift.I16, len(p.Li16))
@@ -3478,7 +3478,7 @@ func (p *Everything) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, l
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.BOOL, 1)
 	off += thrift.Binary.WriteBool(b[off:], p.B)
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I08, 2)
-	off += thrift.Binary.WriteByte(b[off:], p.I8v)
+	off += thrift.Binary.WriteI8(b[off:], p.I8v)
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I16, 3)
 	off += thrift.Binary.WriteI16(b[off:], p.I16v)
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I32, 4)
@@ -3497,7 +3497,7 @@ func (p *Everything) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, l
 	}
 	if p.Oi8v != nil {
 		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I08, 27)
-		off += thrift.Binary.WriteByte(b[off:], *p.Oi8v)
+		off += thrift.Binary.WriteI8(b[off:], *p.Oi8v)
 	}
 	if p.Odbl != nil {
 		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.DOUBLE, 28)
@@ -3656,7 +3656,7 @@ func (p *Everything) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, l
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 40)
 	off += thrift.Binary.WriteListBegin(b[off:], thrift.I08, len(p.Lbyte))
 	for _, e36 := range p.Lbyte {
-		off += thrift.Binary.WriteByte(b[off:], e36)
+		off += thrift.Binary.WriteI8(b[off:], e36)
 	}
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 41)
 	off += thrift.Binary.WriteListBegin(b[off:], thrift.I16, len(p.Li16))
@@ -3700,7 +3700,7 @@ func (p *Everything) fastRead(b []byte, depth int) (int, error) {
 			}
 		case 2:
 			if t == thrift.I08 {
-				v3, n4, err := thrift.Binary.ReadByte(b[off:])
+				v3, n4, err := thrift.Binary.ReadI8(b[off:])
 				if err != nil {
 					return off, err
 				}
@@ -4164,7 +4164,7 @@ func (p *Everything) fastRead(b []byte, depth int) (int, error) {
 			}
 		case 27:
 			if t == thrift.I08 {
-				v150, n151, err := thrift.Binary.ReadByte(b[off:])
+				v150, n151, err := thrift.Binary.ReadI8(b[off:])
 				if err != nil {
 					return off, err
 				}
@@ -4367,7 +4367,7 @@ func (p *Everything) fastRead(b []byte, depth int) (int, error) {
 				}
 				l206 := make([]int8, size204)
 				for i207 := range l206 {
-					v208, n209, err := thrift.Binary.ReadByte(b[off:])
+					v208, n209, err := thrift.Binary.ReadI8(b[off:])
 					if err != nil {
 						return off, err
 					}
@@ -4667,7 +4667,7 @@ func (p *Everything) CompactWrite(b []byte) int {
 	off += thrift.Compact.WriteBoolField(b[off:], 1, last, p.B)
 	last = 1
 	off += thrift.Compact.WriteFieldBegin(b[off:], thrift.I08, 2, last)
-	off += thrift.Compact.WriteByte(b[off:], p.I8v)
+	off += thrift.Compact.WriteI8(b[off:], p.I8v)
 	last = 2
 	off += thrift.Compact.WriteFieldBegin(b[off:], thrift.I16, 3, last)
 	off += thrift.Compact.WriteI16(b[off:], p.I16v)
@@ -4693,7 +4693,7 @@ func (p *Everything) CompactWrite(b []byte) int {
 	}
 	if p.Oi8v != nil {
 		off += thrift.Compact.WriteFieldBegin(b[off:], thrift.I08, 27, last)
-		off += thrift.Compact.WriteByte(b[off:], *p.Oi8v)
+		off += thrift.Compact.WriteI8(b[off:], *p.Oi8v)
 		last = 27
 	}
 	if p.Odbl != nil {
@@ -4877,7 +4877,7 @@ func (p *Everything) CompactWrite(b []byte) int {
 	off += thrift.Compact.WriteFieldBegin(b[off:], thrift.LIST, 40, last)
 	off += thrift.Compact.WriteListBegin(b[off:], thrift.I08, len(p.Lbyte))
 	for _, e28 := range p.Lbyte {
-		off += thrift.Compact.WriteByte(b[off:], e28)
+		off += thrift.Compact.WriteI8(b[off:], e28)
 	}
 	last = 40
 	off += thrift.Compact.WriteFieldBegin(b[off:], thrift.LIST, 41, last)
@@ -4920,7 +4920,7 @@ func (p *Everything) compactRead(b []byte, depth int) (int, error) {
 			}
 		case 2:
 			if t == thrift.I08 {
-				v1, n2, err := thrift.Compact.ReadByte(b[off:])
+				v1, n2, err := thrift.Compact.ReadI8(b[off:])
 				if err != nil {
 					return off, err
 				}
@@ -5368,7 +5368,7 @@ func (p *Everything) compactRead(b []byte, depth int) (int, error) {
 			}
 		case 27:
 			if t == thrift.I08 {
-				v139, n140, err := thrift.Compact.ReadByte(b[off:])
+				v139, n140, err := thrift.Compact.ReadI8(b[off:])
 				if err != nil {
 					return off, err
 				}
@@ -5595,7 +5595,7 @@ func (p *Everything) compactRead(b []byte, depth int) (int, error) {
 				}
 				l205 := make([]int8, size203)
 				for i206 := range l205 {
-					v207, n208, err := thrift.Compact.ReadByte(b[off:])
+					v207, n208, err := thrift.Compact.ReadI8(b[off:])
 					if err != nil {
 						return off, err
 					}

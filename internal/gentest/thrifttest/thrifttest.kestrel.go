@@ -539,7 +539,7 @@ func (p *Xtruct) FastWrite(b []byte) int {
 	}
 	off := 0
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I08, 4)
-	off += thrift.Binary.WriteByte(b[off:], p.ByteThing)
+	off += thrift.Binary.WriteI8(b[off:], p.ByteThing)
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I32, 9)
 	off += thrift.Binary.WriteI32(b[off:], p.I32Thing)
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I64, 11)
@@ -564,7 +564,7 @@ func (p *Xtruct) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, linke
 	}
 	off := 0
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I08, 4)
-	off += thrift.Binary.WriteByte(b[off:], p.ByteThing)
+	off += thrift.Binary.WriteI8(b[off:], p.ByteThing)
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I32, 9)
 	off += thrift.Binary.WriteI32(b[off:], p.I32Thing)
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I64, 11)
@@ -610,7 +610,7 @@ func (p *Xtruct) fastRead(b []byte, depth int) (int, error) {
 			}
 		case 4:
 			if t == thrift.I08 {
-				v3, n4, err := thrift.Binary.ReadByte(b[off:])
+				v3, n4, err := thrift.Binary.ReadI8(b[off:])
 				if err != nil {
 					return off, err
 				}
@@ -680,7 +680,7 @@ func (p *Xtruct) CompactWrite(b []byte) int {
 	off := 0
 	var last int16
 	off += thrift.Compact.WriteFieldBegin(b[off:], thrift.I08, 4, last)
-	off += thrift.Compact.WriteByte(b[off:], p.ByteThing)
+	off += thrift.Compact.WriteI8(b[off:], p.ByteThing)
 	last = 4
 	off += thrift.Compact.WriteFieldBegin(b[off:], thrift.I32, 9, last)
 	off += thrift.Compact.WriteI32(b[off:], p.I32Thing)
@@ -730,7 +730,7 @@ func (p *Xtruct) compactRead(b []byte, depth int) (int, error) {
 			}
 		case 4:
 			if t == thrift.I08 {
-				v3, n4, err := thrift.Compact.ReadByte(b[off:])
+				v3, n4, err := thrift.Compact.ReadI8(b[off:])
 				if err != nil {
 					return off, err
 				}
@@ -827,7 +827,7 @@ func (p *Xtruct2) FastWrite(b []byte) int {
 	}
 	off := 0
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I08, 1)
-	off += thrift.Binary.WriteByte(b[off:], p.ByteThing)
+	off += thrift.Binary.WriteI8(b[off:], p.ByteThing)
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I32, 3)
 	off += thrift.Binary.WriteI32(b[off:], p.I32Thing)
 	if p.StructThing != nil {
@@ -852,7 +852,7 @@ func (p *Xtruct2) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, link
 	}
 	off := 0
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I08, 1)
-	off += thrift.Binary.WriteByte(b[off:], p.ByteThing)
+	off += thrift.Binary.WriteI8(b[off:], p.ByteThing)
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I32, 3)
 	off += thrift.Binary.WriteI32(b[off:], p.I32Thing)
 	if p.StructThing != nil {
@@ -888,7 +888,7 @@ func (p *Xtruct2) fastRead(b []byte, depth int) (int, error) {
 		switch id {
 		case 1:
 			if t == thrift.I08 {
-				v1, n2, err := thrift.Binary.ReadByte(b[off:])
+				v1, n2, err := thrift.Binary.ReadI8(b[off:])
 				if err != nil {
 					return off, err
 				}
@@ -958,7 +958,7 @@ func (p *Xtruct2) CompactWrite(b []byte) int {
 	off := 0
 	var last int16
 	off += thrift.Compact.WriteFieldBegin(b[off:], thrift.I08, 1, last)
-	off += thrift.Compact.WriteByte(b[off:], p.ByteThing)
+	off += thrift.Compact.WriteI8(b[off:], p.ByteThing)
 	last = 1
 	off += thrift.Compact.WriteFieldBegin(b[off:], thrift.I32, 3, last)
 	off += thrift.Compact.WriteI32(b[off:], p.I32Thing)
@@ -997,7 +997,7 @@ func (p *Xtruct2) compactRead(b []byte, depth int) (int, error) {
 		switch id {
 		case 1:
 			if t == thrift.I08 {
-				v1, n2, err := thrift.Compact.ReadByte(b[off:])
+				v1, n2, err := thrift.Compact.ReadI8(b[off:])
 				if err != nil {
 					return off, err
 				}
@@ -4606,7 +4606,7 @@ func (p *ThriftTestTestByteArgs) FastWrite(b []byte) int {
 	}
 	off := 0
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I08, 1)
-	off += thrift.Binary.WriteByte(b[off:], p.Thing)
+	off += thrift.Binary.WriteI8(b[off:], p.Thing)
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
@@ -4647,7 +4647,7 @@ func (p *ThriftTestTestByteArgs) fastRead(b []byte, depth int) (int, error) {
 		switch id {
 		case 1:
 			if t == thrift.I08 {
-				v1, n2, err := thrift.Binary.ReadByte(b[off:])
+				v1, n2, err := thrift.Binary.ReadI8(b[off:])
 				if err != nil {
 					return off, err
 				}
@@ -4688,7 +4688,7 @@ func (p *ThriftTestTestByteArgs) CompactWrite(b []byte) int {
 	off := 0
 	var last int16
 	off += thrift.Compact.WriteFieldBegin(b[off:], thrift.I08, 1, last)
-	off += thrift.Compact.WriteByte(b[off:], p.Thing)
+	off += thrift.Compact.WriteI8(b[off:], p.Thing)
 	last = 1
 	_ = last
 	return off + thrift.Compact.WriteFieldStop(b[off:])
@@ -4719,7 +4719,7 @@ func (p *ThriftTestTestByteArgs) compactRead(b []byte, depth int) (int, error) {
 		switch id {
 		case 1:
 			if t == thrift.I08 {
-				v1, n2, err := thrift.Compact.ReadByte(b[off:])
+				v1, n2, err := thrift.Compact.ReadI8(b[off:])
 				if err != nil {
 					return off, err
 				}
@@ -4779,7 +4779,7 @@ func (p *ThriftTestTestByteResult) FastWrite(b []byte) int {
 	off := 0
 	if p.Success != nil {
 		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I08, 0)
-		off += thrift.Binary.WriteByte(b[off:], *p.Success)
+		off += thrift.Binary.WriteI8(b[off:], *p.Success)
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
@@ -4821,7 +4821,7 @@ func (p *ThriftTestTestByteResult) fastRead(b []byte, depth int) (int, error) {
 		switch id {
 		case 0:
 			if t == thrift.I08 {
-				v1, n2, err := thrift.Binary.ReadByte(b[off:])
+				v1, n2, err := thrift.Binary.ReadI8(b[off:])
 				if err != nil {
 					return off, err
 				}
@@ -4865,7 +4865,7 @@ func (p *ThriftTestTestByteResult) CompactWrite(b []byte) int {
 	var last int16
 	if p.Success != nil {
 		off += thrift.Compact.WriteFieldBegin(b[off:], thrift.I08, 0, last)
-		off += thrift.Compact.WriteByte(b[off:], *p.Success)
+		off += thrift.Compact.WriteI8(b[off:], *p.Success)
 		last = 0
 	}
 	_ = last
@@ -4897,7 +4897,7 @@ func (p *ThriftTestTestByteResult) compactRead(b []byte, depth int) (int, error)
 		switch id {
 		case 0:
 			if t == thrift.I08 {
-				v1, n2, err := thrift.Compact.ReadByte(b[off:])
+				v1, n2, err := thrift.Compact.ReadI8(b[off:])
 				if err != nil {
 					return off, err
 				}
@@ -10848,7 +10848,7 @@ func (p *ThriftTestTestMultiArgs) FastWrite(b []byte) int {
 	}
 	off := 0
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I08, 1)
-	off += thrift.Binary.WriteByte(b[off:], p.Arg0)
+	off += thrift.Binary.WriteI8(b[off:], p.Arg0)
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I32, 2)
 	off += thrift.Binary.WriteI32(b[off:], p.Arg1)
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I64, 3)
@@ -10881,7 +10881,7 @@ func (p *ThriftTestTestMultiArgs) FastWriteNocopyParts(b []byte, w thrift.Nocopy
 	}
 	off := 0
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I08, 1)
-	off += thrift.Binary.WriteByte(b[off:], p.Arg0)
+	off += thrift.Binary.WriteI8(b[off:], p.Arg0)
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I32, 2)
 	off += thrift.Binary.WriteI32(b[off:], p.Arg1)
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I64, 3)
@@ -10925,7 +10925,7 @@ func (p *ThriftTestTestMultiArgs) fastRead(b []byte, depth int) (int, error) {
 		switch id {
 		case 1:
 			if t == thrift.I08 {
-				v1, n2, err := thrift.Binary.ReadByte(b[off:])
+				v1, n2, err := thrift.Binary.ReadI8(b[off:])
 				if err != nil {
 					return off, err
 				}
@@ -11063,7 +11063,7 @@ func (p *ThriftTestTestMultiArgs) CompactWrite(b []byte) int {
 	off := 0
 	var last int16
 	off += thrift.Compact.WriteFieldBegin(b[off:], thrift.I08, 1, last)
-	off += thrift.Compact.WriteByte(b[off:], p.Arg0)
+	off += thrift.Compact.WriteI8(b[off:], p.Arg0)
 	last = 1
 	off += thrift.Compact.WriteFieldBegin(b[off:], thrift.I32, 2, last)
 	off += thrift.Compact.WriteI32(b[off:], p.Arg1)
@@ -11113,7 +11113,7 @@ func (p *ThriftTestTestMultiArgs) compactRead(b []byte, depth int) (int, error) 
 		switch id {
 		case 1:
 			if t == thrift.I08 {
-				v1, n2, err := thrift.Compact.ReadByte(b[off:])
+				v1, n2, err := thrift.Compact.ReadI8(b[off:])
 				if err != nil {
 					return off, err
 				}
@@ -13253,7 +13253,7 @@ func (p *VersioningTestV2) FastWrite(b []byte) int {
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I32, 2)
 	off += thrift.Binary.WriteI32(b[off:], p.Newint)
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I08, 3)
-	off += thrift.Binary.WriteByte(b[off:], p.Newbyte)
+	off += thrift.Binary.WriteI8(b[off:], p.Newbyte)
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I16, 4)
 	off += thrift.Binary.WriteI16(b[off:], p.Newshort)
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I64, 5)
@@ -13300,7 +13300,7 @@ func (p *VersioningTestV2) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter)
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I32, 2)
 	off += thrift.Binary.WriteI32(b[off:], p.Newint)
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I08, 3)
-	off += thrift.Binary.WriteByte(b[off:], p.Newbyte)
+	off += thrift.Binary.WriteI8(b[off:], p.Newbyte)
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I16, 4)
 	off += thrift.Binary.WriteI16(b[off:], p.Newshort)
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I64, 5)
@@ -13376,7 +13376,7 @@ func (p *VersioningTestV2) fastRead(b []byte, depth int) (int, error) {
 			}
 		case 3:
 			if t == thrift.I08 {
-				v5, n6, err := thrift.Binary.ReadByte(b[off:])
+				v5, n6, err := thrift.Binary.ReadI8(b[off:])
 				if err != nil {
 					return off, err
 				}
@@ -13576,7 +13576,7 @@ func (p *VersioningTestV2) CompactWrite(b []byte) int {
 	off += thrift.Compact.WriteI32(b[off:], p.Newint)
 	last = 2
 	off += thrift.Compact.WriteFieldBegin(b[off:], thrift.I08, 3, last)
-	off += thrift.Compact.WriteByte(b[off:], p.Newbyte)
+	off += thrift.Compact.WriteI8(b[off:], p.Newbyte)
 	last = 3
 	off += thrift.Compact.WriteFieldBegin(b[off:], thrift.I16, 4, last)
 	off += thrift.Compact.WriteI16(b[off:], p.Newshort)
@@ -13666,7 +13666,7 @@ func (p *VersioningTestV2) compactRead(b []byte, depth int) (int, error) {
 			}
 		case 3:
 			if t == thrift.I08 {
-				v5, n6, err := thrift.Compact.ReadByte(b[off:])
+				v5, n6, err := thrift.Compact.ReadI8(b[off:])
 				if err != nil {
 					return off, err
 				}
