@@ -84,7 +84,13 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "QPS\tp50\tp99\tp999\terrors\t")
 	fmt.Fprintf(tw, "%.0f\t%v\t%v\t%v\t%d\t\n", r.QPS, roundLatency(r.P50), roundLatency(r.P99), roundLatency(r.P999), r.Errors)
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if r.Requests == 0 {
+		return fmt.Errorf("no reply within %v: the %s server did not answer", *duration, *server)
+	}
+	return nil
 }
 
 // roundLatency keeps three significant digits or so.
@@ -102,7 +108,9 @@ func roundLatency(d time.Duration) time.Duration {
 // emptyFramed sends frames with no payload whatever the size.
 type emptyFramed struct{ loadgen.Framed }
 
-func (f emptyFramed) AppendRequest(dst []byte, _ int) ([]byte, error) { return f.Framed.AppendRequest(dst, 0) }
+func (f emptyFramed) AppendRequest(dst []byte, _ int) ([]byte, error) {
+	return f.Framed.AppendRequest(dst, 0)
+}
 
 // serveDemoNetpoll serves the framed echo with Kestrel's netpoll EventLoop.
 func serveDemoNetpoll(ln net.Listener) (func() error, error) {

@@ -29,6 +29,7 @@ var layers = map[string]int{
 	"thrift/idl": 1,
 	"protobuf":   1,
 
+	"transport":  2,
 	"transport/": 2,
 	"callinfo":   2,
 	"metainfo":   2,
