@@ -1,0 +1,232 @@
+package netpoll
+
+import "github.com/kestrel-rpc/kestrel/linkbuf"
+
+// connReader is the blocking linkbuf.Reader of a connection's input (Connection.Reader).
+type connReader connection
+
+// connWriter is the linkbuf.Writer of a connection's output (Connection.Writer); Flush sends.
+type connWriter connection
+
+var (
+	_ linkbuf.Reader = (*connReader)(nil)
+	_ linkbuf.Writer = (*connWriter)(nil)
+)
+
+// Next blocks until n bytes are buffered, then returns them (see linkbuf.Reader.Next).
+func (r *connReader) Next(n int) ([]byte, error) {
+	c := (*connection)(r)
+	if !c.inGate.acquire() {
+		return nil, c.readErr()
+	}
+	b, err := c.next(n)
+	c.releaseIn()
+	return b, err
+}
+
+func (c *connection) next(n int) ([]byte, error) {
+	if err := c.waitReadable(n); err != nil {
+		return nil, err
+	}
+	b, err := c.in.Next(n)
+	if err == nil {
+		c.consumed.Add(int64(n))
+	}
+	return b, err
+}
+
+// Peek blocks until n bytes are buffered, then returns them without consuming them.
+func (r *connReader) Peek(n int) ([]byte, error) {
+	c := (*connection)(r)
+	if !c.inGate.acquire() {
+		return nil, c.readErr()
+	}
+	var b []byte
+	err := c.waitReadable(n)
+	if err == nil {
+		b, err = c.in.Peek(n)
+	}
+	c.releaseIn()
+	return b, err
+}
+
+// Skip blocks until n bytes are buffered, then drops them.
+func (r *connReader) Skip(n int) error {
+	c := (*connection)(r)
+	if !c.inGate.acquire() {
+		return c.readErr()
+	}
+	err := c.waitReadable(n)
+	if err == nil {
+		if err = c.in.Skip(n); err == nil {
+			c.consumed.Add(int64(n))
+		}
+	}
+	c.releaseIn()
+	return err
+}
+
+// ReadString blocks until n bytes are buffered, then returns a copy of them as a string.
+func (r *connReader) ReadString(n int) (string, error) {
+	c := (*connection)(r)
+	if !c.inGate.acquire() {
+		return "", c.readErr()
+	}
+	var s string
+	err := c.waitReadable(n)
+	if err == nil {
+		if s, err = c.in.ReadString(n); err == nil {
+			c.consumed.Add(int64(n))
+		}
+	}
+	c.releaseIn()
+	return s, err
+}
+
+// ReadBinary blocks until n bytes are buffered, then returns a copy of them.
+func (r *connReader) ReadBinary(n int) ([]byte, error) {
+	c := (*connection)(r)
+	if !c.inGate.acquire() {
+		return nil, c.readErr()
+	}
+	var b []byte
+	err := c.waitReadable(n)
+	if err == nil {
+		if b, err = c.in.ReadBinary(n); err == nil {
+			c.consumed.Add(int64(n))
+		}
+	}
+	c.releaseIn()
+	return b, err
+}
+
+// Slice blocks until n bytes are buffered, then returns a Reader sharing them (see
+// linkbuf.Reader.Slice). The returned Reader does not block: it holds exactly n bytes.
+func (r *connReader) Slice(n int) (linkbuf.Reader, error) {
+	c := (*connection)(r)
+	if !c.inGate.acquire() {
+		return nil, c.readErr()
+	}
+	var s linkbuf.Reader
+	err := c.waitReadable(n)
+	if err == nil {
+		if s, err = c.in.Slice(n); err == nil {
+			c.consumed.Add(int64(n))
+		}
+	}
+	c.releaseIn()
+	return s, err
+}
+
+// Len returns the number of buffered input bytes; it does not block.
+func (r *connReader) Len() int {
+	c := (*connection)(r)
+	if !c.inGate.acquire() {
+		return 0
+	}
+	n := c.in.Len()
+	c.releaseIn()
+	return n
+}
+
+// Release returns the memory of the bytes read so far; slices from Next and Peek die.
+func (r *connReader) Release() error {
+	c := (*connection)(r)
+	if !c.inGate.acquire() {
+		return nil
+	}
+	err := c.in.Release()
+	c.releaseIn()
+	return err
+}
+
+// Malloc returns n writable bytes at the end of the output (see linkbuf.Writer.Malloc).
+func (w *connWriter) Malloc(n int) ([]byte, error) {
+	c := (*connection)(w)
+	if !c.outGate.acquire() {
+		return nil, ErrConnClosed
+	}
+	b, err := c.out.Malloc(n)
+	c.releaseOut()
+	return b, err
+}
+
+// MallocLen returns the number of bytes written since the last Flush.
+func (w *connWriter) MallocLen() int {
+	c := (*connection)(w)
+	if !c.outGate.acquire() {
+		return 0
+	}
+	n := c.out.MallocLen()
+	c.releaseOut()
+	return n
+}
+
+// MallocAck keeps the first n bytes written since the last Flush and drops the rest.
+func (w *connWriter) MallocAck(n int) error {
+	c := (*connection)(w)
+	if !c.outGate.acquire() {
+		return ErrConnClosed
+	}
+	err := c.out.MallocAck(n)
+	c.releaseOut()
+	return err
+}
+
+// WriteDirect links p into the output without copying (see linkbuf.Writer.WriteDirect). p must not
+// change until Flush returned and the bytes were sent, which for a connection means until a later Flush
+// returned or the connection closed.
+func (w *connWriter) WriteDirect(p []byte, remainCap int) error {
+	c := (*connection)(w)
+	if !c.outGate.acquire() {
+		return ErrConnClosed
+	}
+	err := c.out.WriteDirect(p, remainCap)
+	c.releaseOut()
+	return err
+}
+
+// WriteString copies s into the output.
+func (w *connWriter) WriteString(s string) (int, error) {
+	c := (*connection)(w)
+	if !c.outGate.acquire() {
+		return 0, ErrConnClosed
+	}
+	n, err := c.out.WriteString(s)
+	c.releaseOut()
+	return n, err
+}
+
+// WriteBinary copies b into the output.
+func (w *connWriter) WriteBinary(b []byte) (int, error) {
+	c := (*connection)(w)
+	if !c.outGate.acquire() {
+		return 0, ErrConnClosed
+	}
+	n, err := c.out.WriteBinary(b)
+	c.releaseOut()
+	return n, err
+}
+
+// Append moves what was written to w onto the end of the output without copying (see
+// linkbuf.Writer.Append).
+func (w *connWriter) Append(other linkbuf.Writer) error {
+	c := (*connection)(w)
+	if !c.outGate.acquire() {
+		return ErrConnClosed
+	}
+	err := c.out.Append(other)
+	c.releaseOut()
+	return err
+}
+
+// Flush sends everything written so far (see Connection for back-pressure and timeouts).
+func (w *connWriter) Flush() error {
+	c := (*connection)(w)
+	if !c.outGate.acquire() {
+		return ErrConnClosed
+	}
+	err := c.flush()
+	c.releaseOut()
+	return err
+}
