@@ -1,0 +1,9 @@
+package loadgen
+
+var testEngines = []struct {
+	name string
+	run  engineFunc
+}{
+	{"epoll", runEpoll},
+	{"net", runNet},
+}
