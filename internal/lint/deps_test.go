@@ -58,6 +58,7 @@ var layers = map[string]int{
 // sameLayer lists the imports allowed between packages of one layer ("from" imports "to").
 var sameLayer = map[string][]string{
 	"thrift/idl": {"thrift"},
+	"callinfo":   {"transport"}, // a call's record names its transport kind and protocol
 }
 
 // leafHelpers sit at the very bottom of L0: any package may import them, and they import no Kestrel

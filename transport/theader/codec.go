@@ -1,0 +1,295 @@
+package theader
+
+import (
+	"encoding/binary"
+
+	"github.com/kestrel-rpc/kestrel/internal/unsafex"
+)
+
+// Frame layout constants.
+const (
+	// Magic is the THeader magic, the 16 bits at offset 4 of a frame.
+	Magic = 0x0FFF
+	// PrefixSize is the number of leading bytes IsTHeader and FrameLength need.
+	PrefixSize = 8
+	// FixedSize is the size of the fixed part of a frame: LENGTH, MAGIC, FLAGS, SEQUENCE NUMBER and
+	// HEADER SIZE. The header area starts at this offset.
+	FixedSize = 14
+	// MinFrameSize is the smallest valid frame: the fixed part and a 4-byte header area.
+	MinFrameSize = FixedSize + 4
+	// MaxHeaderInfoSize is the largest header area HEADER SIZE (in 4-byte words) can describe.
+	MaxHeaderInfoSize = 4 * 0xFFFF
+	// MaxFrameSizeLimit is the largest frame Apache Thrift accepts (LENGTH ≤ 0x3FFFFFFF), including
+	// LENGTH itself.
+	MaxFrameSizeLimit = 0x3FFFFFFF + 4
+	// DefaultMaxFrameSize is the frame size limit FrameLength and Untransform apply when given none:
+	// 16 MiB.
+	DefaultMaxFrameSize = 16 << 20
+)
+
+// IsTHeader reports whether prefix, the first bytes of a frame, carries the THeader magic at offset
+// 4. It needs PrefixSize bytes and returns false on fewer.
+func IsTHeader(prefix []byte) bool {
+	return len(prefix) >= PrefixSize && prefix[4] == Magic>>8 && prefix[5] == Magic&0xFF
+}
+
+// FrameLength returns the size of the whole frame that prefix starts, LENGTH field included. prefix
+// needs PrefixSize bytes. The frame must carry the THeader magic, have LENGTH's top bit clear, be at
+// least MinFrameSize bytes and at most maxFrameSize bytes (DefaultMaxFrameSize if maxFrameSize ≤ 0;
+// never more than MaxFrameSizeLimit). Errors wrap ErrTruncated, ErrBadMagic, ErrTooLarge or
+// ErrBadHeader.
+func FrameLength(prefix []byte, maxFrameSize int) (int, error) {
+	if len(prefix) < PrefixSize {
+		return 0, errorf(ErrTruncated, "frame prefix is %d bytes, need %d", len(prefix), PrefixSize)
+	}
+	if !IsTHeader(prefix) {
+		return 0, errorf(ErrBadMagic, "magic %#04x, want %#04x", binary.BigEndian.Uint16(prefix[4:]), Magic)
+	}
+	if maxFrameSize <= 0 {
+		maxFrameSize = DefaultMaxFrameSize
+	}
+	maxFrameSize = min(maxFrameSize, MaxFrameSizeLimit)
+	length := binary.BigEndian.Uint32(prefix)
+	if length&0x80000000 != 0 {
+		return 0, errorf(ErrBadHeader, "LENGTH %#08x has its top bit set", length)
+	}
+	size := int(length) + 4
+	if size > maxFrameSize {
+		return 0, errorf(ErrTooLarge, "frame of %d bytes exceeds the limit of %d", size, maxFrameSize)
+	}
+	if size < MinFrameSize {
+		return 0, errorf(ErrBadHeader, "frame of %d bytes is below the minimum of %d", size, MinFrameSize)
+	}
+	return size, nil
+}
+
+// Decode parses one complete frame (from the LENGTH field to the end of the payload, exactly) into h
+// and returns the payload as it is on the wire, a subslice of frame: if h.Transforms is not empty,
+// pass it to Untransform to get the message. h is reset first; its slices are reused, and the strings
+// stored in h alias frame (see Header).
+//
+// As in Apache Thrift, the info blocks end at the first block id other than INFO_KEYVALUE (the zero
+// padding, or an id this implementation does not know): the rest of the header area is skipped.
+//
+// Decode checks every length against the frame before using it, never panics and, once h's slices
+// have grown to the frame's needs, does not allocate. Errors wrap ErrTruncated, ErrBadMagic or
+// ErrBadHeader.
+func Decode(frame []byte, h *Header) (payload []byte, err error) {
+	h.Reset()
+	if len(frame) < FixedSize {
+		return nil, errorf(ErrTruncated, "frame is %d bytes, the fixed header needs %d", len(frame), FixedSize)
+	}
+	if !IsTHeader(frame) {
+		return nil, errorf(ErrBadMagic, "magic %#04x, want %#04x", binary.BigEndian.Uint16(frame[4:]), Magic)
+	}
+	length := binary.BigEndian.Uint32(frame)
+	if length&0x80000000 != 0 {
+		return nil, errorf(ErrBadHeader, "LENGTH %#08x has its top bit set", length)
+	}
+	if int(length) != len(frame)-4 {
+		if int(length) > len(frame)-4 {
+			return nil, errorf(ErrTruncated, "LENGTH says %d bytes follow, frame has %d", length, len(frame)-4)
+		}
+		return nil, errorf(ErrBadHeader, "LENGTH says %d bytes follow, frame has %d (pass exactly one frame)", length, len(frame)-4)
+	}
+	h.Flags = binary.BigEndian.Uint16(frame[6:])
+	h.SeqID = int32(binary.BigEndian.Uint32(frame[8:]))
+	areaSize := int(binary.BigEndian.Uint16(frame[12:])) * 4
+	if areaSize == 0 {
+		return nil, errorf(ErrBadHeader, "HEADER SIZE is 0, need at least 1 (4 bytes)")
+	}
+	end := FixedSize + areaSize
+	if end > len(frame) {
+		return nil, errorf(ErrTruncated, "header area of %d bytes at offset %d exceeds the %d-byte frame", areaSize, FixedSize, len(frame))
+	}
+	if err := decodeInfo(frame[FixedSize:end], h); err != nil {
+		return nil, err
+	}
+	return frame[end:], nil
+}
+
+// uvarint32 reads an unsigned LEB128 varint of at most 5 bytes and 32 bits at a[i:].
+func uvarint32(a []byte, i int, what string) (uint32, int, error) {
+	if i < len(a) && a[i] < 0x80 { // one byte: every id and most lengths
+		return uint32(a[i]), i + 1, nil
+	}
+	var v uint32
+	for s := 0; s < 5; s++ {
+		if i >= len(a) {
+			return 0, i, errorf(ErrTruncated, "%s at offset %d: header area ends inside a varint", what, FixedSize+i)
+		}
+		b := a[i]
+		i++
+		if s == 4 && b > 0x0F {
+			return 0, i, errorf(ErrBadHeader, "%s at offset %d: varint exceeds 32 bits", what, FixedSize+i-1)
+		}
+		v |= uint32(b&0x7F) << (7 * s)
+		if b < 0x80 {
+			return v, i, nil
+		}
+	}
+	panic("unreachable") // the 5th byte is ≤ 0x0F, so the loop returned
+}
+
+func varString(a []byte, i int, what string) (string, int, error) {
+	n, i, err := uvarint32(a, i, what)
+	if err != nil {
+		return "", i, err
+	}
+	if int64(n) > int64(len(a)-i) {
+		return "", i, errorf(ErrTruncated, "%s of %d bytes at offset %d exceeds the header area", what, n, FixedSize+i)
+	}
+	return unsafex.BytesToString(a[i : i+int(n)]), i + int(n), nil
+}
+
+func decodeInfo(a []byte, h *Header) error {
+	p, i, err := uvarint32(a, 0, "protocol id")
+	if err != nil {
+		return err
+	}
+	h.Protocol = ProtocolID(int32(p))
+	nt, i, err := uvarint32(a, i, "transform count")
+	if err != nil {
+		return err
+	}
+	if int64(nt) > int64(len(a)-i) { // each id takes at least one byte
+		return errorf(ErrTruncated, "%d transform ids at offset %d exceed the header area", nt, FixedSize+i)
+	}
+	if cap(h.Transforms) < int(nt) {
+		h.Transforms = make([]TransformID, 0, nt)
+	}
+	for range nt {
+		var id uint32
+		if id, i, err = uvarint32(a, i, "transform id"); err != nil {
+			return err
+		}
+		h.Transforms = append(h.Transforms, TransformID(int32(id)))
+	}
+	for i < len(a) {
+		var id uint32
+		if id, i, err = uvarint32(a, i, "info id"); err != nil {
+			return err
+		}
+		if id != InfoKeyValue {
+			return nil // padding or an unknown block: Apache skips the rest of the header
+		}
+		at := i
+		var n uint32
+		if n, i, err = uvarint32(a, i, "key-value count"); err != nil {
+			return err
+		}
+		if int64(n)*2 > int64(len(a)-i) { // each pair takes at least two bytes
+			return errorf(ErrTruncated, "%d key-value entries at offset %d exceed the header area", n, FixedSize+at)
+		}
+		if cap(h.Info)-len(h.Info) < int(n) {
+			h.Info = append(make([]Pair, 0, len(h.Info)+int(n)), h.Info...)
+		}
+		for range n {
+			var k, v string
+			if k, i, err = varString(a, i, "key"); err != nil {
+				return err
+			}
+			if v, i, err = varString(a, i, "value"); err != nil {
+				return err
+			}
+			h.Info = append(h.Info, Pair{Key: k, Value: v})
+		}
+	}
+	return nil
+}
+
+func uvarintLen(v uint32) int {
+	n := 1
+	for v >= 0x80 {
+		v >>= 7
+		n++
+	}
+	return n
+}
+
+func infoSize(h *Header) (int, error) {
+	n := uvarintLen(uint32(h.Protocol)) + uvarintLen(uint32(len(h.Transforms)))
+	for _, t := range h.Transforms {
+		n += uvarintLen(uint32(t))
+	}
+	if len(h.Info) > 0 {
+		if len(h.Info) > MaxHeaderInfoSize {
+			return 0, errorf(ErrTooLarge, "%d key-value entries", len(h.Info))
+		}
+		n += 1 + uvarintLen(uint32(len(h.Info)))
+		for _, p := range h.Info {
+			if len(p.Key) > MaxHeaderInfoSize || len(p.Value) > MaxHeaderInfoSize {
+				return 0, errorf(ErrTooLarge, "entry %.32q: key or value over %d bytes", p.Key, MaxHeaderInfoSize)
+			}
+			n += uvarintLen(uint32(len(p.Key))) + len(p.Key) + uvarintLen(uint32(len(p.Value))) + len(p.Value)
+		}
+	}
+	if n > MaxHeaderInfoSize || len(h.Transforms) > MaxHeaderInfoSize {
+		return 0, errorf(ErrTooLarge, "header area of %d bytes, at most %d", n, MaxHeaderInfoSize)
+	}
+	return n, nil
+}
+
+// Size returns the number of bytes Encode writes for h: the fixed part (LENGTH to HEADER SIZE) and the
+// header area padded to a multiple of 4. The payload follows at that offset. It fails (wrapping
+// ErrTooLarge) if the header area would exceed MaxHeaderInfoSize bytes.
+func Size(h *Header) (int, error) {
+	n, err := infoSize(h)
+	if err != nil {
+		return 0, err
+	}
+	return FixedSize + (n+3)&^3, nil
+}
+
+// Encode writes h as the start of a frame whose payload (as on the wire: after Transform) is
+// payloadLen bytes: LENGTH, MAGIC, FLAGS, SEQUENCE NUMBER, HEADER SIZE, then the varint protocol id,
+// transform count and ids, one INFO_KEYVALUE block if h.Info is not empty, and zero padding to 4
+// bytes, as Apache Thrift writes them. It returns n, the number of bytes written (equal to Size(h));
+// the caller writes the payload at b[n:n+payloadLen].
+//
+// b must hold at least Size(h) bytes, Size(h) must have succeeded, and Size(h)+payloadLen must not
+// exceed MaxFrameSizeLimit: Encode panics otherwise. It does not allocate.
+func Encode(b []byte, h *Header, payloadLen int) (n int) {
+	info, err := infoSize(h)
+	if err != nil {
+		panic(err)
+	}
+	area := (info + 3) &^ 3
+	total := FixedSize + area
+	if payloadLen < 0 || payloadLen > MaxFrameSizeLimit-total {
+		panic(errorf(ErrTooLarge, "payload of %d bytes cannot be framed", payloadLen))
+	}
+	b = b[:total]
+	binary.BigEndian.PutUint32(b, uint32(total-4+payloadLen))
+	binary.BigEndian.PutUint16(b[4:], Magic)
+	binary.BigEndian.PutUint16(b[6:], h.Flags)
+	binary.BigEndian.PutUint32(b[8:], uint32(h.SeqID))
+	binary.BigEndian.PutUint16(b[12:], uint16(area/4))
+	i := putUvarint(b, FixedSize, uint32(h.Protocol))
+	i = putUvarint(b, i, uint32(len(h.Transforms)))
+	for _, t := range h.Transforms {
+		i = putUvarint(b, i, uint32(t))
+	}
+	if len(h.Info) > 0 {
+		b[i] = InfoKeyValue
+		i = putUvarint(b, i+1, uint32(len(h.Info)))
+		for _, p := range h.Info {
+			i = putUvarint(b, i, uint32(len(p.Key)))
+			i += copy(b[i:], p.Key)
+			i = putUvarint(b, i, uint32(len(p.Value)))
+			i += copy(b[i:], p.Value)
+		}
+	}
+	clear(b[i:total])
+	return total
+}
+
+func putUvarint(b []byte, i int, v uint32) int {
+	for v >= 0x80 {
+		b[i] = byte(v) | 0x80
+		v >>= 7
+		i++
+	}
+	b[i] = byte(v)
+	return i + 1
+}
