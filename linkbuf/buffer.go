@@ -380,8 +380,12 @@ func (b *Buffer) Flush() error {
 		b.tail = e
 		t = e
 	}
-	for n := b.flushNode; n != t; n = n.next {
+	// Read next before sealing: once a node is sealed the consumer may read past it and Release it, and
+	// a released node's fields are reset for reuse, so the producer must not touch it again.
+	for n := b.flushNode; n != t; {
+		nx := n.next
 		n.seal.Store(int64(n.end) | sealedBit)
+		n = nx
 	}
 	b.flushNode, b.flushOff = t, t.end
 	b.ptotal += b.mallocLen
