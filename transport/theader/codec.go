@@ -1,36 +1,40 @@
 package theader
 
 import (
-	"encoding/binary"
-
 	"github.com/kestrel-rpc/kestrel/internal/unsafex"
+	"github.com/kestrel-rpc/kestrel/transport/internal/headerframe"
 )
+
+// format is the fixed part of the frame, shared with the other header format.
+var format = headerframe.Format{
+	Magic: Magic, Truncated: ErrTruncated, TooLarge: ErrTooLarge, BadMagic: ErrBadMagic, BadHeader: ErrBadHeader,
+}
 
 // Frame layout constants.
 const (
 	// Magic is the THeader magic, the 16 bits at offset 4 of a frame.
 	Magic = 0x0FFF
 	// PrefixSize is the number of leading bytes IsTHeader and FrameLength need.
-	PrefixSize = 8
+	PrefixSize = headerframe.PrefixSize
 	// FixedSize is the size of the fixed part of a frame: LENGTH, MAGIC, FLAGS, SEQUENCE NUMBER and
 	// HEADER SIZE. The header area starts at this offset.
-	FixedSize = 14
+	FixedSize = headerframe.FixedSize
 	// MinFrameSize is the smallest valid frame: the fixed part and a 4-byte header area.
-	MinFrameSize = FixedSize + 4
+	MinFrameSize = headerframe.MinFrameSize
 	// MaxHeaderInfoSize is the largest header area HEADER SIZE (in 4-byte words) can describe.
 	MaxHeaderInfoSize = 4 * 0xFFFF
 	// MaxFrameSizeLimit is the largest frame Apache Thrift accepts (LENGTH ≤ 0x3FFFFFFF), including
 	// LENGTH itself.
-	MaxFrameSizeLimit = 0x3FFFFFFF + 4
+	MaxFrameSizeLimit = headerframe.MaxFrameSizeLimit
 	// DefaultMaxFrameSize is the frame size limit FrameLength and Untransform apply when given none:
 	// 16 MiB.
-	DefaultMaxFrameSize = 16 << 20
+	DefaultMaxFrameSize = headerframe.DefaultMaxFrameSize
 )
 
 // IsTHeader reports whether prefix, the first bytes of a frame, carries the THeader magic at offset
 // 4. It needs PrefixSize bytes and returns false on fewer.
 func IsTHeader(prefix []byte) bool {
-	return len(prefix) >= PrefixSize && prefix[4] == Magic>>8 && prefix[5] == Magic&0xFF
+	return format.Is(prefix)
 }
 
 // FrameLength returns the size of the whole frame that prefix starts, LENGTH field included. prefix
@@ -39,28 +43,7 @@ func IsTHeader(prefix []byte) bool {
 // never more than MaxFrameSizeLimit). Errors wrap ErrTruncated, ErrBadMagic, ErrTooLarge or
 // ErrBadHeader.
 func FrameLength(prefix []byte, maxFrameSize int) (int, error) {
-	if len(prefix) < PrefixSize {
-		return 0, errorf(ErrTruncated, "frame prefix is %d bytes, need %d", len(prefix), PrefixSize)
-	}
-	if !IsTHeader(prefix) {
-		return 0, errorf(ErrBadMagic, "magic %#04x, want %#04x", binary.BigEndian.Uint16(prefix[4:]), Magic)
-	}
-	if maxFrameSize <= 0 {
-		maxFrameSize = DefaultMaxFrameSize
-	}
-	maxFrameSize = min(maxFrameSize, MaxFrameSizeLimit)
-	length := binary.BigEndian.Uint32(prefix)
-	if length&0x80000000 != 0 {
-		return 0, errorf(ErrBadHeader, "LENGTH %#08x has its top bit set", length)
-	}
-	size := int(length) + 4
-	if size > maxFrameSize {
-		return 0, errorf(ErrTooLarge, "frame of %d bytes exceeds the limit of %d", size, maxFrameSize)
-	}
-	if size < MinFrameSize {
-		return 0, errorf(ErrBadHeader, "frame of %d bytes is below the minimum of %d", size, MinFrameSize)
-	}
-	return size, nil
+	return format.FrameLength(prefix, maxFrameSize)
 }
 
 // Decode parses one complete frame (from the LENGTH field to the end of the payload, exactly) into h
@@ -76,32 +59,11 @@ func FrameLength(prefix []byte, maxFrameSize int) (int, error) {
 // ErrBadHeader.
 func Decode(frame []byte, h *Header) (payload []byte, err error) {
 	h.Reset()
-	if len(frame) < FixedSize {
-		return nil, errorf(ErrTruncated, "frame is %d bytes, the fixed header needs %d", len(frame), FixedSize)
+	flags, seq, end, err := format.Decode(frame)
+	if err != nil {
+		return nil, err
 	}
-	if !IsTHeader(frame) {
-		return nil, errorf(ErrBadMagic, "magic %#04x, want %#04x", binary.BigEndian.Uint16(frame[4:]), Magic)
-	}
-	length := binary.BigEndian.Uint32(frame)
-	if length&0x80000000 != 0 {
-		return nil, errorf(ErrBadHeader, "LENGTH %#08x has its top bit set", length)
-	}
-	if int(length) != len(frame)-4 {
-		if int(length) > len(frame)-4 {
-			return nil, errorf(ErrTruncated, "LENGTH says %d bytes follow, frame has %d", length, len(frame)-4)
-		}
-		return nil, errorf(ErrBadHeader, "LENGTH says %d bytes follow, frame has %d (pass exactly one frame)", length, len(frame)-4)
-	}
-	h.Flags = binary.BigEndian.Uint16(frame[6:])
-	h.SeqID = int32(binary.BigEndian.Uint32(frame[8:]))
-	areaSize := int(binary.BigEndian.Uint16(frame[12:])) * 4
-	if areaSize == 0 {
-		return nil, errorf(ErrBadHeader, "HEADER SIZE is 0, need at least 1 (4 bytes)")
-	}
-	end := FixedSize + areaSize
-	if end > len(frame) {
-		return nil, errorf(ErrTruncated, "header area of %d bytes at offset %d exceeds the %d-byte frame", areaSize, FixedSize, len(frame))
-	}
+	h.Flags, h.SeqID = flags, seq
 	if err := decodeInfo(frame[FixedSize:end], h); err != nil {
 		return nil, err
 	}
@@ -256,15 +218,11 @@ func Encode(b []byte, h *Header, payloadLen int) (n int) {
 	}
 	area := (info + 3) &^ 3
 	total := FixedSize + area
-	if payloadLen < 0 || payloadLen > MaxFrameSizeLimit-total {
-		panic(errorf(ErrTooLarge, "payload of %d bytes cannot be framed", payloadLen))
+	if err := format.CheckPayload(area, payloadLen); err != nil {
+		panic(err)
 	}
 	b = b[:total]
-	binary.BigEndian.PutUint32(b, uint32(total-4+payloadLen))
-	binary.BigEndian.PutUint16(b[4:], Magic)
-	binary.BigEndian.PutUint16(b[6:], h.Flags)
-	binary.BigEndian.PutUint32(b[8:], uint32(h.SeqID))
-	binary.BigEndian.PutUint16(b[12:], uint16(area/4))
+	format.PutFixed(b, h.Flags, h.SeqID, area, payloadLen)
 	i := putUvarint(b, FixedSize, uint32(h.Protocol))
 	i = putUvarint(b, i, uint32(len(h.Transforms)))
 	for _, t := range h.Transforms {
