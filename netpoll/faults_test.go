@@ -151,7 +151,7 @@ func TestReadTimeout(t *testing.T) {
 	if !errors.As(err, &ne) || !ne.Timeout() || !errors.Is(err, os.ErrDeadlineExceeded) {
 		t.Fatalf("Next: %v, want a timeout", err)
 	}
-	if d := time.Since(start); d < 40*time.Millisecond || d > 2*time.Second {
+	if d := time.Since(start); d < 40*time.Millisecond || d > 10*time.Second {
 		t.Fatalf("timed out after %v, want about 50ms", d)
 	}
 	// The connection survives a timeout.

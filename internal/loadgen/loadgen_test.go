@@ -192,7 +192,7 @@ func TestRunSilentServer(t *testing.T) {
 			if r.Requests != 0 || r.Errors != 0 || r.Duration < 150*time.Millisecond {
 				t.Errorf("got %+v, want an empty 150ms window", r)
 			}
-			if el := time.Since(start); el > 2*time.Second {
+			if el := time.Since(start); el > 10*time.Second {
 				t.Errorf("run took %v", el)
 			}
 
@@ -202,7 +202,7 @@ func TestRunSilentServer(t *testing.T) {
 			if !errors.Is(err, context.DeadlineExceeded) {
 				t.Errorf("err = %v, want context.DeadlineExceeded", err)
 			}
-			if el := time.Since(start); el > 2*time.Second {
+			if el := time.Since(start); el > 10*time.Second {
 				t.Errorf("run took %v, want about the 150ms Timeout", el)
 			}
 		})
@@ -221,7 +221,7 @@ func TestRunContextCancel(t *testing.T) {
 			if !errors.Is(err, context.Canceled) {
 				t.Fatalf("err = %v, want context.Canceled", err)
 			}
-			if el := time.Since(start); el > 2*time.Second {
+			if el := time.Since(start); el > 10*time.Second {
 				t.Errorf("cancel took %v to end the run", el)
 			}
 			if r.Requests == 0 {

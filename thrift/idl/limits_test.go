@@ -45,10 +45,12 @@ func TestPathologicalInputs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			// The bound detects a hang (or blow-up), not a speed target: these inputs parse in well
+			// under a second on a quiet machine, and speed is measured by BenchmarkParse.
 			start := time.Now()
 			doc, err := Parse("t.thrift", []byte(tt.src))
-			if d := time.Since(start); d > 5*time.Second {
-				t.Errorf("took %v", d)
+			if d := time.Since(start); d > time.Minute {
+				t.Errorf("took %v: the parser blows up on this input", d)
 			}
 			if doc == nil {
 				t.Fatal("nil document")
