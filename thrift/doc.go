@@ -12,7 +12,10 @@
 //
 // Readers work on a []byte that holds the whole message, check each length once against what is left
 // and return (value, bytes consumed, error). Strings and binaries are copied out: a decoded struct never
-// aliases the buffer, which goes back to its pool as soon as decoding ends.
+// aliases the buffer, which goes back to its pool as soon as decoding ends. Generated FastRead copies a
+// struct's bytes once (StructArena) and makes its strings substrings of that copy (ReadStringAt,
+// ArenaAt): one allocation for all of them, at the price of keeping the copy alive as long as any of
+// them is.
 //
 // Large strings need not be copied on write either: NocopyCodec.FastWriteNocopy (and
 // BinaryProtocol.WriteStringNocopy) link values of NocopyThreshold bytes or more into a linkbuf.Writer

@@ -124,3 +124,34 @@ func ExampleApplicationException() {
 	// Output:
 	// ApplicationException(unknown method): unknown method Foo
 }
+
+// One copy of a struct's bytes for all its strings: what generated FastRead does.
+func ExampleBinaryProtocol_StructArena() {
+	p := thrift.Binary
+	first, second := "ada", "lovelace"
+	b := make([]byte, 2*thrift.FieldBeginLength+p.StringLength(first)+p.StringLength(second)+thrift.FieldStopLength)
+	n := p.WriteFieldBegin(b, thrift.STRING, 1)
+	n += p.WriteString(b[n:], first)
+	n += p.WriteFieldBegin(b[n:], thrift.STRING, 2)
+	n += p.WriteString(b[n:], second)
+	p.WriteFieldStop(b[n:])
+
+	arena := p.StructArena(b) // one allocation
+	var got []string
+	for off := 0; ; {
+		t, _, n, err := p.ReadFieldBegin(b[off:])
+		if err != nil || t == thrift.STOP {
+			break
+		}
+		off += n
+		s, n, err := p.ReadStringAt(b, off, arena, 0) // a substring of arena: no allocation
+		if err != nil {
+			break
+		}
+		off += n
+		got = append(got, s)
+	}
+	clear(b) // the strings do not alias the input
+	fmt.Println(got, len(arena))
+	// Output: [ada lovelace] 26
+}

@@ -60,7 +60,18 @@ func skipBinary(b []byte, off int, t TType, depth int) (int, error) {
 			if !validData[ft] {
 				return 0, errType(proBinary, "field type", off, byte(ft))
 			}
+			// Fast paths for the common fields; anything short goes to skipBinary for its error.
+			if sz := binaryFixed[ft]; sz != 0 && len(b)-off-3 >= sz {
+				off += 3 + sz
+				continue
+			}
 			var err error
+			if ft == STRING {
+				if off, err = skipStrings(b, off+3, 1); err != nil {
+					return 0, err
+				}
+				continue
+			}
 			if off, err = skipBinary(b, off+3, ft, depth-1); err != nil {
 				return 0, err
 			}
@@ -84,6 +95,9 @@ func skipBinary(b []byte, off int, t TType, depth int) (int, error) {
 			}
 			return off + size*sz, nil
 		}
+		if elem == STRING {
+			return skipStrings(b, off, size)
+		}
 		for i := 0; i < size; i++ {
 			if off, err = skipBinary(b, off, elem, depth-1); err != nil {
 				return 0, err
@@ -105,6 +119,9 @@ func skipBinary(b []byte, off int, t TType, depth int) (int, error) {
 			}
 			return off + size*(ks+vs), nil
 		}
+		if k == STRING && v == STRING {
+			return skipStrings(b, off, 2*size)
+		}
 		for i := 0; i < size; i++ {
 			if off, err = skipBinary(b, off, k, depth-1); err != nil {
 				return 0, err
@@ -116,6 +133,22 @@ func skipBinary(b []byte, off int, t TType, depth int) (int, error) {
 		return off, nil
 	}
 	return 0, errType(proBinary, "value type", off, byte(t))
+}
+
+// skipStrings skips n Binary strings at b[off:] and returns the offset after them: the loop of
+// skipBinary(STRING) without the calls. A bad length goes to skipBinary for its error.
+func skipStrings(b []byte, off, n int) (int, error) {
+	for ; n > 0; n-- {
+		if len(b)-off < 4 {
+			return skipBinary(b, off, STRING, 1)
+		}
+		l := binary.BigEndian.Uint32(b[off:])
+		if l > uint32(len(b)-off-4) || l > MaxStringLen {
+			return skipBinary(b, off, STRING, 1)
+		}
+		off += 4 + int(l)
+	}
+	return off, nil
 }
 
 //go:noinline

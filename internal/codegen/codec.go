@@ -15,7 +15,8 @@ type codec struct {
 	nocopy  bool // Binary FastWriteNocopyParts: link large strings and binaries through w
 
 	// While reading a Binary container that holds strings: the name of a string holding a copy of the
-	// container's bytes and of the offset in b where they start. Strings are substrings of it.
+	// container's bytes (or the struct's arena) and of the offset in b where they start. Strings are
+	// substrings of it.
 	arena, arenaBase string
 }
 
@@ -392,26 +393,24 @@ func (c *codec) emitRead(t *idl.Type) string {
 	if !c.compact && c.arena == "" && (u.Kind == idl.List || u.Kind == idl.Set || u.Kind == idl.Map) && containsString(t) {
 		// Few allocations for many strings: measure the container (Skip checks every length), copy
 		// its bytes into one string, and make each element a substring of it.
+		// Inside a struct arena (see StructArena), the container's strings are substrings of it.
 		start, span, all := p.fresh("start"), p.fresh("span"), p.fresh("all")
-		p.Pf("%s := off", start)
+		p.Pf("%s, %s := 0, arena", start, all)
+		p.Pf("if %s == \"\" {", all)
 		p.Pf("%s, err := thrift.Binary.Skip(b[off:], %s)", span, ttype(u))
 		c.fail("err")
-		p.Pf("%s := string(b[off : off+%s]) // one allocation for every string in the container", all, span)
+		p.Pf("%s, %s = off, string(b[off:off+%s]) // one allocation for every string in the container", start, all, span)
+		p.P("}")
 		c.arena, c.arenaBase = all, start
 		x := c.emitRead(t)
 		c.arena, c.arenaBase = "", ""
 		return x
 	}
 	if c.arena != "" && u.Kind == idl.String {
-		ln, n, end, x := p.fresh("ln"), p.fresh("n"), p.fresh("end"), p.fresh("v")
-		p.Pf("%s, %s, err := thrift.Binary.ReadI32(b[off:])", ln, n)
+		n, x := p.fresh("n"), p.fresh("v")
+		p.Pf("%s, %s, err := thrift.Binary.ReadStringAt(b, off, %s, %s)", x, n, c.arena, c.arenaBase)
 		c.fail("err")
-		p.Pf("%s := off + 4 - %s + int(%s)", end, c.arenaBase, ln)
-		p.Pf("if %s < 0 || %s > len(%s) {", ln, end, c.arena)
-		p.Pf("return off, &thrift.ProtocolError{Proto: \"binary\", What: \"string length\", Offset: off, Err: thrift.ErrTooLarge}")
-		p.P("}")
-		p.Pf("%s := %s[%s-int(%s) : %s]", x, c.arena, end, ln, end)
-		p.Pf("off += %s + int(%s)", n, ln)
+		p.Pf("off += %s", n)
 		return c.fromWire(t, x)
 	}
 	switch u.Kind {
@@ -498,6 +497,13 @@ func (c *codec) emitRead(t *idl.Type) string {
 	}
 	meth, _ := primMethod(u)
 	x, n := p.fresh("v"), p.fresh("n")
+	if !c.compact && u.Kind == idl.String {
+		// A substring of the struct's arena when there is one, else a copy.
+		p.Pf("%s, %s, err := thrift.Binary.ReadStringAt(b, off, arena, 0)", x, n)
+		c.fail("err")
+		p.Pf("off += %s", n)
+		return c.fromWire(t, x)
+	}
 	p.Pf("%s, %s, err := %s.Read%s(b[off:])", x, n, pv, meth)
 	c.fail("err")
 	p.Pf("off += %s", n)
@@ -508,16 +514,23 @@ func (c *codec) emitRead(t *idl.Type) string {
 func (c *codec) readStructInto(x string, decl *idl.Document) {
 	p := c.p
 	n := p.fresh("n")
-	same := decl == c.m.doc || (c.m.pl.pkgs[decl] != nil && c.m.pl.pkgs[decl].importPath == c.m.pkg.importPath)
+	same := c.m.samePackage(decl)
 	switch {
 	case same && c.compact:
 		p.Pf("%s, err := %s.compactRead(b[off:], depth+1)", n, x)
+	case same && c.arena != "":
+		p.Pf("%s, err := %s.fastRead(b[off:], depth+1, thrift.ArenaAt(%s, off-%s))", n, x, c.arena, c.arenaBase)
 	case same:
-		p.Pf("%s, err := %s.fastRead(b[off:], depth+1)", n, x)
+		p.Pf("%s, err := %s.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))", n, x)
 	case c.compact:
 		p.Pf("%s, err := %s.CompactRead(b[off:])", n, x)
 	default:
-		p.Pf("%s, err := %s.FastRead(b[off:])", n, x)
+		// Another package's struct decodes through its FastRead, which may copy its input into a
+		// struct arena: give it exactly the struct's bytes, so that it copies no more than those.
+		span := p.fresh("span")
+		p.Pf("%s, err := thrift.Binary.Skip(b[off:], thrift.STRUCT)", span)
+		c.fail("err")
+		p.Pf("%s, err := %s.FastRead(b[off : off+%s])", n, x, span)
 	}
 	c.fail("err")
 	p.Pf("off += %s", n)
@@ -530,4 +543,73 @@ func hasDefaults(s *idl.Struct) bool {
 		}
 	}
 	return false
+}
+
+// structArena reports whether FastRead of s decodes with a struct arena (thrift.StructArena): one copy
+// of the struct's bytes that all its strings are substrings of. That pays when s holds strings
+// (directly, in containers, or in structs of the same Go package, which share the arena) and nothing
+// that the decoder copies in bulk anyway: binaries and containers of numbers would be copied twice.
+// Structs of other packages decode through their own FastRead and count for neither.
+func (m *fileModel) structArena(s *structModel) bool {
+	var strs, bulk bool
+	seen := map[*idl.Struct]bool{}
+	var walk func(t *idl.Type)
+	walk = func(t *idl.Type) {
+		u := t.Underlying()
+		switch u.Kind {
+		case idl.String:
+			strs = true
+		case idl.Binary:
+			bulk = true
+		case idl.List, idl.Set:
+			if !holdsStringOrStruct(u.Elem) {
+				bulk = true
+				return
+			}
+			walk(u.Elem)
+		case idl.Map:
+			kt, _ := keyType(u.Key)
+			if !holdsStringOrStruct(kt) && !holdsStringOrStruct(u.Elem) {
+				bulk = true
+				return
+			}
+			walk(kt)
+			walk(u.Elem)
+		case idl.Named:
+			if u.Struct == nil || seen[u.Struct] || !m.samePackage(u.Decl) {
+				return
+			}
+			seen[u.Struct] = true
+			for _, f := range u.Struct.Fields {
+				walk(f.Type)
+			}
+		}
+	}
+	for _, f := range s.fields {
+		walk(f.typ)
+	}
+	return strs && !bulk
+}
+
+// holdsStringOrStruct reports whether a type is a string or a struct, or a container of them.
+func holdsStringOrStruct(t *idl.Type) bool {
+	u := t.Underlying()
+	switch u.Kind {
+	case idl.String:
+		return true
+	case idl.List, idl.Set:
+		return holdsStringOrStruct(u.Elem)
+	case idl.Map:
+		kt, _ := keyType(u.Key)
+		return holdsStringOrStruct(kt) || holdsStringOrStruct(u.Elem)
+	case idl.Named:
+		return u.Struct != nil
+	}
+	return false
+}
+
+// samePackage reports whether declarations of document decl are generated into this file's Go package
+// (so that its unexported decoders can be called).
+func (m *fileModel) samePackage(decl *idl.Document) bool {
+	return decl == m.doc || (m.pl.pkgs[decl] != nil && m.pl.pkgs[decl].importPath == m.pkg.importPath)
 }

@@ -229,3 +229,42 @@ func TestImportAliases(t *testing.T) {
 		}
 	}
 }
+
+// TestStructArena: Binary FastRead uses a struct arena exactly for structs that hold strings (directly,
+// in containers, in same-package structs) and no bulk data that the arena would copy twice.
+func TestStructArena(t *testing.T) {
+	tests := []struct {
+		name  string
+		body  string
+		arena bool
+	}{
+		{"string field", "struct S { 1: string a, 2: i64 n }", true},
+		{"strings in a map", "struct S { 1: map<string, string> m }", true},
+		{"strings in a nested struct", "struct In { 1: string a }\nstruct S { 1: In in, 2: i32 n }", true},
+		{"strings in a list of structs", "struct In { 1: string a }\nstruct S { 1: list<In> l }", true},
+		{"recursive struct", "struct S { 1: string a, 2: optional S next }", true},
+		{"no strings", "struct S { 1: i64 n, 2: double d }", false},
+		{"binary", "struct S { 1: string a, 2: binary data }", false},
+		{"list of numbers", "struct S { 1: string a, 2: list<i64> v }", false},
+		{"map of numbers", "struct S { 1: string a, 2: map<i32, i64> m }", false},
+		{"bulk in a nested struct", "struct In { 1: list<i32> codes }\nstruct S { 1: string a, 2: list<In> l }", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "a.thrift")
+			if err := os.WriteFile(path, []byte("namespace go a\n"+tt.body+"\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			files := generate(t, path, codegen.Options{Module: "example.com/gen"})
+			src := string(render(files))
+			got := strings.Contains(src, "func (p *S) FastRead(b []byte) (int, error) {\n\treturn p.fastRead(b, 0, thrift.Binary.StructArena(b))")
+			none := strings.Contains(src, "func (p *S) FastRead(b []byte) (int, error) {\n\treturn p.fastRead(b, 0, \"\")")
+			if got == none {
+				t.Fatalf("FastRead of S not found as expected in:\n%s", src)
+			}
+			if got != tt.arena {
+				t.Errorf("struct arena = %v, want %v", got, tt.arena)
+			}
+		})
+	}
+}

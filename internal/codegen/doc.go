@@ -20,9 +20,15 @@
 //
 //   - list<struct> and set<struct> decode into one backing array, not one allocation per element;
 //   - list<i64>, list<i32> and their sets decode (and encode) in one SIMD byte-swapping call;
-//   - the strings of a Binary container (list<string>, map<string,string>, nested containers) are
-//     substrings of one string holding a copy of the container's bytes: one allocation instead of one
-//     per string. A string kept from such a container keeps the container's bytes alive.
+//   - Binary FastRead decodes a struct that holds strings (directly, in containers or in structs of
+//     the same Go package) and no bulk data (binaries, containers of numbers) with a struct arena:
+//     one string holding a copy of the struct's bytes (thrift.StructArena), which every string of the
+//     struct, its nested structs and its containers is a substring of (thrift.ReadStringAt,
+//     thrift.ArenaAt). One allocation for all of a message's strings instead of one per string; the
+//     trade-off is retention: a string kept from the value keeps the whole encoding (at most
+//     thrift.ArenaCopyAll bytes more for a short input) alive. Without a struct arena, the strings of
+//     a Binary container (list<string>, map<string,string>, nested containers) still share one copy
+//     of the container's bytes. The unexported fastRead takes the arena as a parameter ("" for none).
 //
 // Services get <Service><Method>Args and <Service><Method>Result structs and a <Service>ServiceInfo
 // variable; client and server stubs are left to a later printer over the same model (serviceModel).

@@ -38,5 +38,5 @@ service EchoService { Echo echo(1: Echo req) }
 	// func (p *Echo) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	// func (p *Echo) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, linked int) {
 	// func (p *Echo) FastRead(b []byte) (int, error) {
-	// func (p *Echo) fastRead(b []byte, depth int) (int, error) {
+	// func (p *Echo) fastRead(b []byte, depth int, arena string) (int, error) {
 }

@@ -134,8 +134,16 @@ func (m *fileModel) printBinary(p *printer, s *structModel) {
 	p.tmp = 0
 	p.Pf("// FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown")
 	p.Pf("// fields, and known ones of an unexpected type, are skipped.")
+	if m.structArena(s) {
+		p.Pf("// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one")
+		p.Pf("// allocation for all of them, but a string kept from p keeps that copy alive.")
+	}
 	p.Pf("func (p *%s) FastRead(b []byte) (int, error) {", s.goName)
-	p.P("return p.fastRead(b, 0)")
+	if m.structArena(s) {
+		p.P("return p.fastRead(b, 0, thrift.Binary.StructArena(b))")
+	} else {
+		p.P(`return p.fastRead(b, 0, "")`)
+	}
 	p.P("}")
 	p.P()
 	c.printRead(s)
@@ -250,7 +258,12 @@ func (c *codec) printRead(s *structModel) {
 		fn = "compactRead"
 	}
 	p.Pf("// %s decodes p at nesting depth depth (0 for the outermost struct).", fn)
-	p.Pf("func (p *%s) %s(b []byte, depth int) (int, error) {", s.goName, fn)
+	if c.compact {
+		p.Pf("func (p *%s) %s(b []byte, depth int) (int, error) {", s.goName, fn)
+	} else {
+		p.Pf("// arena is \"\" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.")
+		p.Pf("func (p *%s) %s(b []byte, depth int, arena string) (int, error) {", s.goName, fn)
+	}
 	p.P("if depth >= thrift.MaxDepth {")
 	p.Pf("return 0, &thrift.ProtocolError{Proto: %q, What: %q, Err: thrift.ErrDepth}", c.protoName(), "struct "+s.goName)
 	p.P("}")

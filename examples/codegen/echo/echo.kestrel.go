@@ -163,11 +163,12 @@ func (p *Request) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, link
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *Request) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *Request) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *Request) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct Request", Err: thrift.ErrDepth}
 	}
@@ -184,7 +185,7 @@ func (p *Request) fastRead(b []byte, depth int) (int, error) {
 		switch id {
 		case 1:
 			if t == thrift.STRING {
-				v1, n2, err := thrift.Binary.ReadString(b[off:])
+				v1, n2, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -309,12 +310,15 @@ func (p *Response) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, lin
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *Response) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *Response) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *Response) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct Response", Err: thrift.ErrDepth}
 	}
@@ -331,7 +335,7 @@ func (p *Response) fastRead(b []byte, depth int) (int, error) {
 		switch id {
 		case 1:
 			if t == thrift.STRING {
-				v1, n2, err := thrift.Binary.ReadString(b[off:])
+				v1, n2, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -432,11 +436,12 @@ func (p *EchoEchoArgs) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n,
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *EchoEchoArgs) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *EchoEchoArgs) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *EchoEchoArgs) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct EchoEchoArgs", Err: thrift.ErrDepth}
 	}
@@ -454,7 +459,7 @@ func (p *EchoEchoArgs) fastRead(b []byte, depth int) (int, error) {
 		case 1:
 			if t == thrift.STRUCT {
 				s1 := NewRequest()
-				n2, err := s1.fastRead(b[off:], depth+1)
+				n2, err := s1.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 				if err != nil {
 					return off, err
 				}
@@ -544,12 +549,15 @@ func (p *EchoEchoResult) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *EchoEchoResult) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *EchoEchoResult) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *EchoEchoResult) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct EchoEchoResult", Err: thrift.ErrDepth}
 	}
@@ -567,7 +575,7 @@ func (p *EchoEchoResult) fastRead(b []byte, depth int) (int, error) {
 		case 0:
 			if t == thrift.STRUCT {
 				s1 := NewResponse()
-				n2, err := s1.fastRead(b[off:], depth+1)
+				n2, err := s1.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 				if err != nil {
 					return off, err
 				}

@@ -70,11 +70,12 @@ func (p *Ano) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, linked i
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *Ano) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *Ano) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *Ano) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct Ano", Err: thrift.ErrDepth}
 	}
@@ -270,11 +271,12 @@ func (p *MyTest) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, linke
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *MyTest) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *MyTest) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *MyTest) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct MyTest", Err: thrift.ErrDepth}
 	}
@@ -302,7 +304,7 @@ func (p *MyTest) fastRead(b []byte, depth int) (int, error) {
 		case 2:
 			if t == thrift.STRUCT {
 				s3 := NewAno()
-				n4, err := s3.fastRead(b[off:], depth+1)
+				n4, err := s3.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 				if err != nil {
 					return off, err
 				}
@@ -601,12 +603,15 @@ func (p *Address) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, link
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *Address) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *Address) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *Address) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct Address", Err: thrift.ErrDepth}
 	}
@@ -623,7 +628,7 @@ func (p *Address) fastRead(b []byte, depth int) (int, error) {
 		switch id {
 		case 1:
 			if t == thrift.STRING {
-				v1, n2, err := thrift.Binary.ReadString(b[off:])
+				v1, n2, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -633,7 +638,7 @@ func (p *Address) fastRead(b []byte, depth int) (int, error) {
 			}
 		case 2:
 			if t == thrift.STRING {
-				v3, n4, err := thrift.Binary.ReadString(b[off:])
+				v3, n4, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -643,7 +648,7 @@ func (p *Address) fastRead(b []byte, depth int) (int, error) {
 			}
 		case 3:
 			if t == thrift.STRING {
-				v5, n6, err := thrift.Binary.ReadString(b[off:])
+				v5, n6, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -1078,12 +1083,15 @@ func (p *Mixed) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, linked
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *Mixed) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *Mixed) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *Mixed) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct Mixed", Err: thrift.ErrDepth}
 	}
@@ -1110,7 +1118,7 @@ func (p *Mixed) fastRead(b []byte, depth int) (int, error) {
 			}
 		case 2:
 			if t == thrift.STRING {
-				v3, n4, err := thrift.Binary.ReadString(b[off:])
+				v3, n4, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -1120,7 +1128,7 @@ func (p *Mixed) fastRead(b []byte, depth int) (int, error) {
 			}
 		case 3:
 			if t == thrift.STRING {
-				v5, n6, err := thrift.Binary.ReadString(b[off:])
+				v5, n6, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -1160,12 +1168,14 @@ func (p *Mixed) fastRead(b []byte, depth int) (int, error) {
 			}
 		case 7:
 			if t == thrift.MAP {
-				start13 := off
-				span14, err := thrift.Binary.Skip(b[off:], thrift.MAP)
-				if err != nil {
-					return off, err
+				start13, all15 := 0, arena
+				if all15 == "" {
+					span14, err := thrift.Binary.Skip(b[off:], thrift.MAP)
+					if err != nil {
+						return off, err
+					}
+					start13, all15 = off, string(b[off:off+span14]) // one allocation for every string in the container
 				}
-				all15 := string(b[off : off+span14]) // one allocation for every string in the container
 				kt16, vt17, size18, n19, err := thrift.Binary.ReadMapBegin(b[off:])
 				if err != nil {
 					return off, err
@@ -1176,113 +1186,100 @@ func (p *Mixed) fastRead(b []byte, depth int) (int, error) {
 				}
 				m20 := make(map[string]string, size18)
 				for i21 := 0; i21 < size18; i21++ {
-					ln22, n23, err := thrift.Binary.ReadI32(b[off:])
+					v23, n22, err := thrift.Binary.ReadStringAt(b, off, all15, start13)
 					if err != nil {
 						return off, err
 					}
-					end24 := off + 4 - start13 + int(ln22)
-					if ln22 < 0 || end24 > len(all15) {
-						return off, &thrift.ProtocolError{Proto: "binary", What: "string length", Offset: off, Err: thrift.ErrTooLarge}
-					}
-					v25 := all15[end24-int(ln22) : end24]
-					off += n23 + int(ln22)
-					ln26, n27, err := thrift.Binary.ReadI32(b[off:])
+					off += n22
+					v25, n24, err := thrift.Binary.ReadStringAt(b, off, all15, start13)
 					if err != nil {
 						return off, err
 					}
-					end28 := off + 4 - start13 + int(ln26)
-					if ln26 < 0 || end28 > len(all15) {
-						return off, &thrift.ProtocolError{Proto: "binary", What: "string length", Offset: off, Err: thrift.ErrTooLarge}
-					}
-					v29 := all15[end28-int(ln26) : end28]
-					off += n27 + int(ln26)
-					m20[v25] = v29
+					off += n24
+					m20[v23] = v25
 				}
 				p.Labels = m20
 				continue
 			}
 		case 8:
 			if t == thrift.LIST {
-				start30 := off
-				span31, err := thrift.Binary.Skip(b[off:], thrift.LIST)
-				if err != nil {
-					return off, err
-				}
-				all32 := string(b[off : off+span31]) // one allocation for every string in the container
-				et33, size34, n35, err := thrift.Binary.ReadListBegin(b[off:])
-				if err != nil {
-					return off, err
-				}
-				off += n35
-				if size34 > 0 && et33 != thrift.STRING {
-					return off, &thrift.ProtocolError{Proto: "binary", What: "list element type", Offset: off, Detail: et33.String(), Err: thrift.ErrBadType}
-				}
-				l36 := make([]string, size34)
-				for i37 := range l36 {
-					ln38, n39, err := thrift.Binary.ReadI32(b[off:])
+				start26, all28 := 0, arena
+				if all28 == "" {
+					span27, err := thrift.Binary.Skip(b[off:], thrift.LIST)
 					if err != nil {
 						return off, err
 					}
-					end40 := off + 4 - start30 + int(ln38)
-					if ln38 < 0 || end40 > len(all32) {
-						return off, &thrift.ProtocolError{Proto: "binary", What: "string length", Offset: off, Err: thrift.ErrTooLarge}
-					}
-					v41 := all32[end40-int(ln38) : end40]
-					off += n39 + int(ln38)
-					l36[i37] = v41
+					start26, all28 = off, string(b[off:off+span27]) // one allocation for every string in the container
 				}
-				p.Tags = l36
+				et29, size30, n31, err := thrift.Binary.ReadListBegin(b[off:])
+				if err != nil {
+					return off, err
+				}
+				off += n31
+				if size30 > 0 && et29 != thrift.STRING {
+					return off, &thrift.ProtocolError{Proto: "binary", What: "list element type", Offset: off, Detail: et29.String(), Err: thrift.ErrBadType}
+				}
+				l32 := make([]string, size30)
+				for i33 := range l32 {
+					v35, n34, err := thrift.Binary.ReadStringAt(b, off, all28, start26)
+					if err != nil {
+						return off, err
+					}
+					off += n34
+					l32[i33] = v35
+				}
+				p.Tags = l32
 				continue
 			}
 		case 9:
 			if t == thrift.STRUCT {
-				s42 := NewAddress()
-				n43, err := s42.fastRead(b[off:], depth+1)
+				s36 := NewAddress()
+				n37, err := s36.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 				if err != nil {
 					return off, err
 				}
-				off += n43
-				p.Address = s42
+				off += n37
+				p.Address = s36
 				continue
 			}
 		case 10:
 			if t == thrift.STRING {
-				v44, n45, err := thrift.Binary.ReadString(b[off:])
+				v38, n39, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
-				off += n45
-				p.Nickname = &v44
+				off += n39
+				p.Nickname = &v38
 				continue
 			}
 		case 11:
 			if t == thrift.I32 {
-				v46, n47, err := thrift.Binary.ReadI32(b[off:])
+				v40, n41, err := thrift.Binary.ReadI32(b[off:])
 				if err != nil {
 					return off, err
 				}
-				off += n47
-				p.Status = Status(v46)
+				off += n41
+				p.Status = Status(v40)
 				continue
 			}
 		case 12:
 			if t == thrift.I64 {
-				v48, n49, err := thrift.Binary.ReadI64(b[off:])
+				v42, n43, err := thrift.Binary.ReadI64(b[off:])
 				if err != nil {
 					return off, err
 				}
-				off += n49
-				p.CreatedAt = v48
+				off += n43
+				p.CreatedAt = v42
 				continue
 			}
 		case 13:
 			if t == thrift.STRING {
-				v50, n51, err := thrift.Binary.ReadString(b[off:])
+				v44, n45, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
-				off += n51
-				p.Bio = v50
+				off += n45
+				p.Bio = v44
 				continue
 			}
 		}
@@ -1724,11 +1721,12 @@ func (p *Item) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, linked 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *Item) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *Item) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *Item) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct Item", Err: thrift.ErrDepth}
 	}
@@ -1755,7 +1753,7 @@ func (p *Item) fastRead(b []byte, depth int) (int, error) {
 			}
 		case 2:
 			if t == thrift.STRING {
-				v3, n4, err := thrift.Binary.ReadString(b[off:])
+				v3, n4, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -2063,11 +2061,12 @@ func (p *Nested) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, linke
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *Nested) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *Nested) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *Nested) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct Nested", Err: thrift.ErrDepth}
 	}
@@ -2106,7 +2105,7 @@ func (p *Nested) fastRead(b []byte, depth int) (int, error) {
 				arr8 := make([]Item, size4) // one allocation for all elements
 				for i7 := range l6 {
 					e9 := &arr8[i7]
-					n10, err := e9.fastRead(b[off:], depth+1)
+					n10, err := e9.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 					if err != nil {
 						return off, err
 					}
@@ -2118,7 +2117,7 @@ func (p *Nested) fastRead(b []byte, depth int) (int, error) {
 			}
 		case 3:
 			if t == thrift.STRING {
-				v11, n12, err := thrift.Binary.ReadString(b[off:])
+				v11, n12, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -2327,11 +2326,12 @@ func (p *BinaryPayload) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *BinaryPayload) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *BinaryPayload) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *BinaryPayload) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct BinaryPayload", Err: thrift.ErrDepth}
 	}
@@ -2497,11 +2497,12 @@ func (p *I64List) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, link
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *I64List) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *I64List) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *I64List) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct I64List", Err: thrift.ErrDepth}
 	}
@@ -2685,11 +2686,12 @@ func (p *I32List) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, link
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *I32List) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *I32List) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *I32List) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct I32List", Err: thrift.ErrDepth}
 	}
@@ -2877,12 +2879,15 @@ func (p *Echo) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, linked 
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *Echo) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *Echo) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *Echo) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct Echo", Err: thrift.ErrDepth}
 	}
@@ -2899,7 +2904,7 @@ func (p *Echo) fastRead(b []byte, depth int) (int, error) {
 		switch id {
 		case 1:
 			if t == thrift.STRING {
-				v1, n2, err := thrift.Binary.ReadString(b[off:])
+				v1, n2, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -3061,12 +3066,15 @@ func (p *EchoServiceEchoArgs) FastWriteNocopyParts(b []byte, w thrift.NocopyWrit
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *EchoServiceEchoArgs) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *EchoServiceEchoArgs) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *EchoServiceEchoArgs) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct EchoServiceEchoArgs", Err: thrift.ErrDepth}
 	}
@@ -3084,7 +3092,7 @@ func (p *EchoServiceEchoArgs) fastRead(b []byte, depth int) (int, error) {
 		case 1:
 			if t == thrift.STRUCT {
 				s1 := NewEcho()
-				n2, err := s1.fastRead(b[off:], depth+1)
+				n2, err := s1.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 				if err != nil {
 					return off, err
 				}
@@ -3251,12 +3259,15 @@ func (p *EchoServiceEchoResult) FastWriteNocopyParts(b []byte, w thrift.NocopyWr
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *EchoServiceEchoResult) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *EchoServiceEchoResult) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *EchoServiceEchoResult) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct EchoServiceEchoResult", Err: thrift.ErrDepth}
 	}
@@ -3274,7 +3285,7 @@ func (p *EchoServiceEchoResult) fastRead(b []byte, depth int) (int, error) {
 		case 0:
 			if t == thrift.STRUCT {
 				s1 := NewEcho()
-				n2, err := s1.fastRead(b[off:], depth+1)
+				n2, err := s1.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 				if err != nil {
 					return off, err
 				}

@@ -293,11 +293,12 @@ func (p *Defaults) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, lin
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *Defaults) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *Defaults) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *Defaults) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct Defaults", Err: thrift.ErrDepth}
 	}
@@ -324,7 +325,7 @@ func (p *Defaults) fastRead(b []byte, depth int) (int, error) {
 			}
 		case 2:
 			if t == thrift.STRING {
-				v3, n4, err := thrift.Binary.ReadString(b[off:])
+				v3, n4, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -344,7 +345,7 @@ func (p *Defaults) fastRead(b []byte, depth int) (int, error) {
 			}
 		case 4:
 			if t == thrift.STRING {
-				v7, n8, err := thrift.Binary.ReadString(b[off:])
+				v7, n8, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -775,12 +776,15 @@ func (p *Required) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, lin
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *Required) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *Required) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *Required) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct Required", Err: thrift.ErrDepth}
 	}
@@ -809,7 +813,7 @@ func (p *Required) fastRead(b []byte, depth int) (int, error) {
 			}
 		case 2:
 			if t == thrift.STRING {
-				v3, n4, err := thrift.Binary.ReadString(b[off:])
+				v3, n4, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -831,7 +835,11 @@ func (p *Required) fastRead(b []byte, depth int) (int, error) {
 		case 4:
 			if t == thrift.STRUCT {
 				s7 := common.NewPoint()
-				n8, err := s7.FastRead(b[off:])
+				span9, err := thrift.Binary.Skip(b[off:], thrift.STRUCT)
+				if err != nil {
+					return off, err
+				}
+				n8, err := s7.FastRead(b[off : off+span9])
 				if err != nil {
 					return off, err
 				}
@@ -842,12 +850,12 @@ func (p *Required) fastRead(b []byte, depth int) (int, error) {
 			}
 		case 5:
 			if t == thrift.I32 {
-				v9, n10, err := thrift.Binary.ReadI32(b[off:])
+				v10, n11, err := thrift.Binary.ReadI32(b[off:])
 				if err != nil {
 					return off, err
 				}
-				off += n10
-				p.Plain = v9
+				off += n11
+				p.Plain = v10
 				continue
 			}
 		}
@@ -1237,12 +1245,15 @@ func (p *Choice) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, linke
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *Choice) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *Choice) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *Choice) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct Choice", Err: thrift.ErrDepth}
 	}
@@ -1269,7 +1280,7 @@ func (p *Choice) fastRead(b []byte, depth int) (int, error) {
 			}
 		case 2:
 			if t == thrift.STRING {
-				v3, n4, err := thrift.Binary.ReadString(b[off:])
+				v3, n4, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -1280,7 +1291,11 @@ func (p *Choice) fastRead(b []byte, depth int) (int, error) {
 		case 3:
 			if t == thrift.STRUCT {
 				s5 := common.NewPoint()
-				n6, err := s5.FastRead(b[off:])
+				span7, err := thrift.Binary.Skip(b[off:], thrift.STRUCT)
+				if err != nil {
+					return off, err
+				}
+				n6, err := s5.FastRead(b[off : off+span7])
 				if err != nil {
 					return off, err
 				}
@@ -1290,45 +1305,42 @@ func (p *Choice) fastRead(b []byte, depth int) (int, error) {
 			}
 		case 4:
 			if t == thrift.LIST {
-				start7 := off
-				span8, err := thrift.Binary.Skip(b[off:], thrift.LIST)
-				if err != nil {
-					return off, err
-				}
-				all9 := string(b[off : off+span8]) // one allocation for every string in the container
-				et10, size11, n12, err := thrift.Binary.ReadListBegin(b[off:])
-				if err != nil {
-					return off, err
-				}
-				off += n12
-				if size11 > 0 && et10 != thrift.STRING {
-					return off, &thrift.ProtocolError{Proto: "binary", What: "list element type", Offset: off, Detail: et10.String(), Err: thrift.ErrBadType}
-				}
-				l13 := make([]string, size11)
-				for i14 := range l13 {
-					ln15, n16, err := thrift.Binary.ReadI32(b[off:])
+				start8, all10 := 0, arena
+				if all10 == "" {
+					span9, err := thrift.Binary.Skip(b[off:], thrift.LIST)
 					if err != nil {
 						return off, err
 					}
-					end17 := off + 4 - start7 + int(ln15)
-					if ln15 < 0 || end17 > len(all9) {
-						return off, &thrift.ProtocolError{Proto: "binary", What: "string length", Offset: off, Err: thrift.ErrTooLarge}
-					}
-					v18 := all9[end17-int(ln15) : end17]
-					off += n16 + int(ln15)
-					l13[i14] = v18
+					start8, all10 = off, string(b[off:off+span9]) // one allocation for every string in the container
 				}
-				p.Words = l13
+				et11, size12, n13, err := thrift.Binary.ReadListBegin(b[off:])
+				if err != nil {
+					return off, err
+				}
+				off += n13
+				if size12 > 0 && et11 != thrift.STRING {
+					return off, &thrift.ProtocolError{Proto: "binary", What: "list element type", Offset: off, Detail: et11.String(), Err: thrift.ErrBadType}
+				}
+				l14 := make([]string, size12)
+				for i15 := range l14 {
+					v17, n16, err := thrift.Binary.ReadStringAt(b, off, all10, start8)
+					if err != nil {
+						return off, err
+					}
+					off += n16
+					l14[i15] = v17
+				}
+				p.Words = l14
 				continue
 			}
 		case 5:
 			if t == thrift.BOOL {
-				v19, n20, err := thrift.Binary.ReadBool(b[off:])
+				v18, n19, err := thrift.Binary.ReadBool(b[off:])
 				if err != nil {
 					return off, err
 				}
-				off += n20
-				p.Flag = &v19
+				off += n19
+				p.Flag = &v18
 				continue
 			}
 		}
@@ -1599,12 +1611,15 @@ func (p *Oops) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, linked 
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *Oops) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *Oops) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *Oops) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct Oops", Err: thrift.ErrDepth}
 	}
@@ -1631,7 +1646,7 @@ func (p *Oops) fastRead(b []byte, depth int) (int, error) {
 			}
 		case 2:
 			if t == thrift.STRING {
-				v3, n4, err := thrift.Binary.ReadString(b[off:])
+				v3, n4, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -1813,12 +1828,15 @@ func (p *V1) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, linked in
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *V1) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *V1) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *V1) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct V1", Err: thrift.ErrDepth}
 	}
@@ -1845,7 +1863,7 @@ func (p *V1) fastRead(b []byte, depth int) (int, error) {
 			}
 		case 3:
 			if t == thrift.STRING {
-				v3, n4, err := thrift.Binary.ReadString(b[off:])
+				v3, n4, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -2192,11 +2210,12 @@ func (p *V2) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, linked in
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *V2) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *V2) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *V2) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct V2", Err: thrift.ErrDepth}
 	}
@@ -2223,12 +2242,14 @@ func (p *V2) fastRead(b []byte, depth int) (int, error) {
 			}
 		case 2:
 			if t == thrift.LIST {
-				start3 := off
-				span4, err := thrift.Binary.Skip(b[off:], thrift.LIST)
-				if err != nil {
-					return off, err
+				start3, all5 := 0, arena
+				if all5 == "" {
+					span4, err := thrift.Binary.Skip(b[off:], thrift.LIST)
+					if err != nil {
+						return off, err
+					}
+					start3, all5 = off, string(b[off:off+span4]) // one allocation for every string in the container
 				}
-				all5 := string(b[off : off+span4]) // one allocation for every string in the container
 				et6, size7, n8, err := thrift.Binary.ReadListBegin(b[off:])
 				if err != nil {
 					return off, err
@@ -2249,22 +2270,17 @@ func (p *V2) fastRead(b []byte, depth int) (int, error) {
 					}
 					m15 := make(map[string][]int32, size13)
 					for i16 := 0; i16 < size13; i16++ {
-						ln17, n18, err := thrift.Binary.ReadI32(b[off:])
+						v18, n17, err := thrift.Binary.ReadStringAt(b, off, all5, start3)
 						if err != nil {
 							return off, err
 						}
-						end19 := off + 4 - start3 + int(ln17)
-						if ln17 < 0 || end19 > len(all5) {
-							return off, &thrift.ProtocolError{Proto: "binary", What: "string length", Offset: off, Err: thrift.ErrTooLarge}
-						}
-						v20 := all5[end19-int(ln17) : end19]
-						off += n18 + int(ln17)
-						v21, n22, err := thrift.Binary.ReadI32List(b[off:]) // one allocation, SIMD byte swap
+						off += n17
+						v19, n20, err := thrift.Binary.ReadI32List(b[off:]) // one allocation, SIMD byte swap
 						if err != nil {
 							return off, err
 						}
-						off += n22
-						m15[v20] = v21
+						off += n20
+						m15[v18] = v19
 					}
 					l9[i10] = m15
 				}
@@ -2273,114 +2289,115 @@ func (p *V2) fastRead(b []byte, depth int) (int, error) {
 			}
 		case 3:
 			if t == thrift.STRING {
-				v23, n24, err := thrift.Binary.ReadString(b[off:])
+				v21, n22, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
-				off += n24
-				p.Name = v23
+				off += n22
+				p.Name = v21
 				continue
 			}
 		case 4:
 			if t == thrift.STRUCT {
-				s25 := NewChoice()
-				n26, err := s25.fastRead(b[off:], depth+1)
+				s23 := NewChoice()
+				n24, err := s23.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 				if err != nil {
 					return off, err
 				}
-				off += n26
-				p.Choice = s25
+				off += n24
+				p.Choice = s23
 				continue
 			}
 		case 5:
 			if t == thrift.SET {
-				start27 := off
-				span28, err := thrift.Binary.Skip(b[off:], thrift.SET)
-				if err != nil {
-					return off, err
-				}
-				all29 := string(b[off : off+span28]) // one allocation for every string in the container
-				et30, size31, n32, err := thrift.Binary.ReadSetBegin(b[off:])
-				if err != nil {
-					return off, err
-				}
-				off += n32
-				if size31 > 0 && et30 != thrift.STRING {
-					return off, &thrift.ProtocolError{Proto: "binary", What: "set element type", Offset: off, Detail: et30.String(), Err: thrift.ErrBadType}
-				}
-				l33 := make([]string, size31)
-				for i34 := range l33 {
-					ln35, n36, err := thrift.Binary.ReadI32(b[off:])
+				start25, all27 := 0, arena
+				if all27 == "" {
+					span26, err := thrift.Binary.Skip(b[off:], thrift.SET)
 					if err != nil {
 						return off, err
 					}
-					end37 := off + 4 - start27 + int(ln35)
-					if ln35 < 0 || end37 > len(all29) {
-						return off, &thrift.ProtocolError{Proto: "binary", What: "string length", Offset: off, Err: thrift.ErrTooLarge}
-					}
-					v38 := all29[end37-int(ln35) : end37]
-					off += n36 + int(ln35)
-					l33[i34] = v38
+					start25, all27 = off, string(b[off:off+span26]) // one allocation for every string in the container
 				}
-				p.Tags = l33
+				et28, size29, n30, err := thrift.Binary.ReadSetBegin(b[off:])
+				if err != nil {
+					return off, err
+				}
+				off += n30
+				if size29 > 0 && et28 != thrift.STRING {
+					return off, &thrift.ProtocolError{Proto: "binary", What: "set element type", Offset: off, Detail: et28.String(), Err: thrift.ErrBadType}
+				}
+				l31 := make([]string, size29)
+				for i32 := range l31 {
+					v34, n33, err := thrift.Binary.ReadStringAt(b, off, all27, start25)
+					if err != nil {
+						return off, err
+					}
+					off += n33
+					l31[i32] = v34
+				}
+				p.Tags = l31
 				continue
 			}
 		case 6:
 			if t == thrift.DOUBLE {
-				v39, n40, err := thrift.Binary.ReadDouble(b[off:])
+				v35, n36, err := thrift.Binary.ReadDouble(b[off:])
 				if err != nil {
 					return off, err
 				}
-				off += n40
-				p.D = v39
+				off += n36
+				p.D = v35
 				continue
 			}
 		case 7:
 			if t == thrift.TUUID {
-				v41, n42, err := thrift.Binary.ReadUUID(b[off:])
+				v37, n38, err := thrift.Binary.ReadUUID(b[off:])
 				if err != nil {
 					return off, err
 				}
-				off += n42
-				p.U = v41
+				off += n38
+				p.U = v37
 				continue
 			}
 		case 8:
 			if t == thrift.MAP {
-				kt43, vt44, size45, n46, err := thrift.Binary.ReadMapBegin(b[off:])
+				kt39, vt40, size41, n42, err := thrift.Binary.ReadMapBegin(b[off:])
 				if err != nil {
 					return off, err
 				}
-				off += n46
-				if size45 > 0 && (kt43 != thrift.I32 || vt44 != thrift.STRUCT) {
-					return off, &thrift.ProtocolError{Proto: "binary", What: "map key or value type", Offset: off, Detail: kt43.String() + "," + vt44.String(), Err: thrift.ErrBadType}
+				off += n42
+				if size41 > 0 && (kt39 != thrift.I32 || vt40 != thrift.STRUCT) {
+					return off, &thrift.ProtocolError{Proto: "binary", What: "map key or value type", Offset: off, Detail: kt39.String() + "," + vt40.String(), Err: thrift.ErrBadType}
 				}
-				m47 := make(map[int32]*common.Point, size45)
-				for i48 := 0; i48 < size45; i48++ {
-					v49, n50, err := thrift.Binary.ReadI32(b[off:])
+				m43 := make(map[int32]*common.Point, size41)
+				for i44 := 0; i44 < size41; i44++ {
+					v45, n46, err := thrift.Binary.ReadI32(b[off:])
 					if err != nil {
 						return off, err
 					}
-					off += n50
-					s51 := common.NewPoint()
-					n52, err := s51.FastRead(b[off:])
+					off += n46
+					s47 := common.NewPoint()
+					span49, err := thrift.Binary.Skip(b[off:], thrift.STRUCT)
 					if err != nil {
 						return off, err
 					}
-					off += n52
-					m47[v49] = s51
+					n48, err := s47.FastRead(b[off : off+span49])
+					if err != nil {
+						return off, err
+					}
+					off += n48
+					m43[v45] = s47
 				}
-				p.Pts = m47
+				p.Pts = m43
 				continue
 			}
 		case 9:
 			if t == thrift.BOOL {
-				v53, n54, err := thrift.Binary.ReadBool(b[off:])
+				v50, n51, err := thrift.Binary.ReadBool(b[off:])
 				if err != nil {
 					return off, err
 				}
-				off += n54
-				p.B = v53
+				off += n51
+				p.B = v50
 				continue
 			}
 		}
@@ -3669,11 +3686,12 @@ func (p *Everything) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, l
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *Everything) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *Everything) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *Everything) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct Everything", Err: thrift.ErrDepth}
 	}
@@ -3750,7 +3768,7 @@ func (p *Everything) fastRead(b []byte, depth int) (int, error) {
 			}
 		case 7:
 			if t == thrift.STRING {
-				v13, n14, err := thrift.Binary.ReadString(b[off:])
+				v13, n14, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -3810,12 +3828,14 @@ func (p *Everything) fastRead(b []byte, depth int) (int, error) {
 			}
 		case 13:
 			if t == thrift.LIST {
-				start25 := off
-				span26, err := thrift.Binary.Skip(b[off:], thrift.LIST)
-				if err != nil {
-					return off, err
+				start25, all27 := 0, arena
+				if all27 == "" {
+					span26, err := thrift.Binary.Skip(b[off:], thrift.LIST)
+					if err != nil {
+						return off, err
+					}
+					start25, all27 = off, string(b[off:off+span26]) // one allocation for every string in the container
 				}
-				all27 := string(b[off : off+span26]) // one allocation for every string in the container
 				et28, size29, n30, err := thrift.Binary.ReadListBegin(b[off:])
 				if err != nil {
 					return off, err
@@ -3826,597 +3846,584 @@ func (p *Everything) fastRead(b []byte, depth int) (int, error) {
 				}
 				l31 := make([]string, size29)
 				for i32 := range l31 {
-					ln33, n34, err := thrift.Binary.ReadI32(b[off:])
+					v34, n33, err := thrift.Binary.ReadStringAt(b, off, all27, start25)
 					if err != nil {
 						return off, err
 					}
-					end35 := off + 4 - start25 + int(ln33)
-					if ln33 < 0 || end35 > len(all27) {
-						return off, &thrift.ProtocolError{Proto: "binary", What: "string length", Offset: off, Err: thrift.ErrTooLarge}
-					}
-					v36 := all27[end35-int(ln33) : end35]
-					off += n34 + int(ln33)
-					l31[i32] = v36
+					off += n33
+					l31[i32] = v34
 				}
 				p.Lstr = l31
 				continue
 			}
 		case 14:
 			if t == thrift.LIST {
-				et37, size38, n39, err := thrift.Binary.ReadListBegin(b[off:])
+				et35, size36, n37, err := thrift.Binary.ReadListBegin(b[off:])
 				if err != nil {
 					return off, err
 				}
-				off += n39
-				if size38 > 0 && et37 != thrift.STRUCT {
-					return off, &thrift.ProtocolError{Proto: "binary", What: "list element type", Offset: off, Detail: et37.String(), Err: thrift.ErrBadType}
+				off += n37
+				if size36 > 0 && et35 != thrift.STRUCT {
+					return off, &thrift.ProtocolError{Proto: "binary", What: "list element type", Offset: off, Detail: et35.String(), Err: thrift.ErrBadType}
 				}
-				l40 := make([]*common.Point, size38)
-				arr42 := make([]common.Point, size38) // one allocation for all elements
-				for i41 := range l40 {
-					e43 := &arr42[i41]
-					n44, err := e43.FastRead(b[off:])
+				l38 := make([]*common.Point, size36)
+				arr40 := make([]common.Point, size36) // one allocation for all elements
+				for i39 := range l38 {
+					e41 := &arr40[i39]
+					span43, err := thrift.Binary.Skip(b[off:], thrift.STRUCT)
 					if err != nil {
 						return off, err
 					}
-					off += n44
-					l40[i41] = e43
+					n42, err := e41.FastRead(b[off : off+span43])
+					if err != nil {
+						return off, err
+					}
+					off += n42
+					l38[i39] = e41
 				}
-				p.Lpts = l40
+				p.Lpts = l38
 				continue
 			}
 		case 15:
 			if t == thrift.MAP {
-				start45 := off
-				span46, err := thrift.Binary.Skip(b[off:], thrift.MAP)
-				if err != nil {
-					return off, err
-				}
-				all47 := string(b[off : off+span46]) // one allocation for every string in the container
-				kt48, vt49, size50, n51, err := thrift.Binary.ReadMapBegin(b[off:])
-				if err != nil {
-					return off, err
-				}
-				off += n51
-				if size50 > 0 && (kt48 != thrift.STRING || vt49 != thrift.STRING) {
-					return off, &thrift.ProtocolError{Proto: "binary", What: "map key or value type", Offset: off, Detail: kt48.String() + "," + vt49.String(), Err: thrift.ErrBadType}
-				}
-				m52 := make(map[string]string, size50)
-				for i53 := 0; i53 < size50; i53++ {
-					ln54, n55, err := thrift.Binary.ReadI32(b[off:])
+				start44, all46 := 0, arena
+				if all46 == "" {
+					span45, err := thrift.Binary.Skip(b[off:], thrift.MAP)
 					if err != nil {
 						return off, err
 					}
-					end56 := off + 4 - start45 + int(ln54)
-					if ln54 < 0 || end56 > len(all47) {
-						return off, &thrift.ProtocolError{Proto: "binary", What: "string length", Offset: off, Err: thrift.ErrTooLarge}
-					}
-					v57 := all47[end56-int(ln54) : end56]
-					off += n55 + int(ln54)
-					ln58, n59, err := thrift.Binary.ReadI32(b[off:])
+					start44, all46 = off, string(b[off:off+span45]) // one allocation for every string in the container
+				}
+				kt47, vt48, size49, n50, err := thrift.Binary.ReadMapBegin(b[off:])
+				if err != nil {
+					return off, err
+				}
+				off += n50
+				if size49 > 0 && (kt47 != thrift.STRING || vt48 != thrift.STRING) {
+					return off, &thrift.ProtocolError{Proto: "binary", What: "map key or value type", Offset: off, Detail: kt47.String() + "," + vt48.String(), Err: thrift.ErrBadType}
+				}
+				m51 := make(map[string]string, size49)
+				for i52 := 0; i52 < size49; i52++ {
+					v54, n53, err := thrift.Binary.ReadStringAt(b, off, all46, start44)
 					if err != nil {
 						return off, err
 					}
-					end60 := off + 4 - start45 + int(ln58)
-					if ln58 < 0 || end60 > len(all47) {
-						return off, &thrift.ProtocolError{Proto: "binary", What: "string length", Offset: off, Err: thrift.ErrTooLarge}
+					off += n53
+					v56, n55, err := thrift.Binary.ReadStringAt(b, off, all46, start44)
+					if err != nil {
+						return off, err
 					}
-					v61 := all47[end60-int(ln58) : end60]
-					off += n59 + int(ln58)
-					m52[v57] = v61
+					off += n55
+					m51[v54] = v56
 				}
-				p.Mss = m52
+				p.Mss = m51
 				continue
 			}
 		case 16:
 			if t == thrift.MAP {
-				start62 := off
-				span63, err := thrift.Binary.Skip(b[off:], thrift.MAP)
-				if err != nil {
-					return off, err
-				}
-				all64 := string(b[off : off+span63]) // one allocation for every string in the container
-				kt65, vt66, size67, n68, err := thrift.Binary.ReadMapBegin(b[off:])
-				if err != nil {
-					return off, err
-				}
-				off += n68
-				if size67 > 0 && (kt65 != thrift.I64 || vt66 != thrift.LIST) {
-					return off, &thrift.ProtocolError{Proto: "binary", What: "map key or value type", Offset: off, Detail: kt65.String() + "," + vt66.String(), Err: thrift.ErrBadType}
-				}
-				m69 := make(map[int64][]string, size67)
-				for i70 := 0; i70 < size67; i70++ {
-					v71, n72, err := thrift.Binary.ReadI64(b[off:])
+				start57, all59 := 0, arena
+				if all59 == "" {
+					span58, err := thrift.Binary.Skip(b[off:], thrift.MAP)
 					if err != nil {
 						return off, err
 					}
-					off += n72
-					et73, size74, n75, err := thrift.Binary.ReadListBegin(b[off:])
+					start57, all59 = off, string(b[off:off+span58]) // one allocation for every string in the container
+				}
+				kt60, vt61, size62, n63, err := thrift.Binary.ReadMapBegin(b[off:])
+				if err != nil {
+					return off, err
+				}
+				off += n63
+				if size62 > 0 && (kt60 != thrift.I64 || vt61 != thrift.LIST) {
+					return off, &thrift.ProtocolError{Proto: "binary", What: "map key or value type", Offset: off, Detail: kt60.String() + "," + vt61.String(), Err: thrift.ErrBadType}
+				}
+				m64 := make(map[int64][]string, size62)
+				for i65 := 0; i65 < size62; i65++ {
+					v66, n67, err := thrift.Binary.ReadI64(b[off:])
 					if err != nil {
 						return off, err
 					}
-					off += n75
-					if size74 > 0 && et73 != thrift.STRING {
-						return off, &thrift.ProtocolError{Proto: "binary", What: "list element type", Offset: off, Detail: et73.String(), Err: thrift.ErrBadType}
+					off += n67
+					et68, size69, n70, err := thrift.Binary.ReadListBegin(b[off:])
+					if err != nil {
+						return off, err
 					}
-					l76 := make([]string, size74)
-					for i77 := range l76 {
-						ln78, n79, err := thrift.Binary.ReadI32(b[off:])
+					off += n70
+					if size69 > 0 && et68 != thrift.STRING {
+						return off, &thrift.ProtocolError{Proto: "binary", What: "list element type", Offset: off, Detail: et68.String(), Err: thrift.ErrBadType}
+					}
+					l71 := make([]string, size69)
+					for i72 := range l71 {
+						v74, n73, err := thrift.Binary.ReadStringAt(b, off, all59, start57)
 						if err != nil {
 							return off, err
 						}
-						end80 := off + 4 - start62 + int(ln78)
-						if ln78 < 0 || end80 > len(all64) {
-							return off, &thrift.ProtocolError{Proto: "binary", What: "string length", Offset: off, Err: thrift.ErrTooLarge}
-						}
-						v81 := all64[end80-int(ln78) : end80]
-						off += n79 + int(ln78)
-						l76[i77] = v81
+						off += n73
+						l71[i72] = v74
 					}
-					m69[v71] = l76
+					m64[v66] = l71
 				}
-				p.Mil = m69
+				p.Mil = m64
 				continue
 			}
 		case 17:
 			if t == thrift.MAP {
-				kt82, vt83, size84, n85, err := thrift.Binary.ReadMapBegin(b[off:])
+				kt75, vt76, size77, n78, err := thrift.Binary.ReadMapBegin(b[off:])
 				if err != nil {
 					return off, err
 				}
-				off += n85
-				if size84 > 0 && (kt82 != thrift.I32 || vt83 != thrift.I32) {
-					return off, &thrift.ProtocolError{Proto: "binary", What: "map key or value type", Offset: off, Detail: kt82.String() + "," + vt83.String(), Err: thrift.ErrBadType}
+				off += n78
+				if size77 > 0 && (kt75 != thrift.I32 || vt76 != thrift.I32) {
+					return off, &thrift.ProtocolError{Proto: "binary", What: "map key or value type", Offset: off, Detail: kt75.String() + "," + vt76.String(), Err: thrift.ErrBadType}
 				}
-				m86 := make(map[common.Color]Kind, size84)
-				for i87 := 0; i87 < size84; i87++ {
-					v88, n89, err := thrift.Binary.ReadI32(b[off:])
+				m79 := make(map[common.Color]Kind, size77)
+				for i80 := 0; i80 < size77; i80++ {
+					v81, n82, err := thrift.Binary.ReadI32(b[off:])
 					if err != nil {
 						return off, err
 					}
-					off += n89
-					v90, n91, err := thrift.Binary.ReadI32(b[off:])
+					off += n82
+					v83, n84, err := thrift.Binary.ReadI32(b[off:])
 					if err != nil {
 						return off, err
 					}
-					off += n91
-					m86[common.Color(v88)] = Kind(v90)
+					off += n84
+					m79[common.Color(v81)] = Kind(v83)
 				}
-				p.Menum = m86
+				p.Menum = m79
 				continue
 			}
 		case 18:
 			if t == thrift.MAP {
-				start92 := off
-				span93, err := thrift.Binary.Skip(b[off:], thrift.MAP)
-				if err != nil {
-					return off, err
-				}
-				all94 := string(b[off : off+span93]) // one allocation for every string in the container
-				kt95, vt96, size97, n98, err := thrift.Binary.ReadMapBegin(b[off:])
-				if err != nil {
-					return off, err
-				}
-				off += n98
-				if size97 > 0 && (kt95 != thrift.STRING || vt96 != thrift.I32) {
-					return off, &thrift.ProtocolError{Proto: "binary", What: "map key or value type", Offset: off, Detail: kt95.String() + "," + vt96.String(), Err: thrift.ErrBadType}
-				}
-				m99 := make(map[string]int32, size97)
-				for i100 := 0; i100 < size97; i100++ {
-					ln101, n102, err := thrift.Binary.ReadI32(b[off:])
+				start85, all87 := 0, arena
+				if all87 == "" {
+					span86, err := thrift.Binary.Skip(b[off:], thrift.MAP)
 					if err != nil {
 						return off, err
 					}
-					end103 := off + 4 - start92 + int(ln101)
-					if ln101 < 0 || end103 > len(all94) {
-						return off, &thrift.ProtocolError{Proto: "binary", What: "string length", Offset: off, Err: thrift.ErrTooLarge}
-					}
-					v104 := all94[end103-int(ln101) : end103]
-					off += n102 + int(ln101)
-					v105, n106, err := thrift.Binary.ReadI32(b[off:])
+					start85, all87 = off, string(b[off:off+span86]) // one allocation for every string in the container
+				}
+				kt88, vt89, size90, n91, err := thrift.Binary.ReadMapBegin(b[off:])
+				if err != nil {
+					return off, err
+				}
+				off += n91
+				if size90 > 0 && (kt88 != thrift.STRING || vt89 != thrift.I32) {
+					return off, &thrift.ProtocolError{Proto: "binary", What: "map key or value type", Offset: off, Detail: kt88.String() + "," + vt89.String(), Err: thrift.ErrBadType}
+				}
+				m92 := make(map[string]int32, size90)
+				for i93 := 0; i93 < size90; i93++ {
+					v95, n94, err := thrift.Binary.ReadStringAt(b, off, all87, start85)
 					if err != nil {
 						return off, err
 					}
-					off += n106
-					m99[v104] = v105
+					off += n94
+					v96, n97, err := thrift.Binary.ReadI32(b[off:])
+					if err != nil {
+						return off, err
+					}
+					off += n97
+					m92[v95] = v96
 				}
-				p.Mbin = m99
+				p.Mbin = m92
 				continue
 			}
 		case 19:
 			if t == thrift.MAP {
-				start107 := off
-				span108, err := thrift.Binary.Skip(b[off:], thrift.MAP)
-				if err != nil {
-					return off, err
-				}
-				all109 := string(b[off : off+span108]) // one allocation for every string in the container
-				kt110, vt111, size112, n113, err := thrift.Binary.ReadMapBegin(b[off:])
-				if err != nil {
-					return off, err
-				}
-				off += n113
-				if size112 > 0 && (kt110 != thrift.LIST || vt111 != thrift.STRING) {
-					return off, &thrift.ProtocolError{Proto: "binary", What: "map key or value type", Offset: off, Detail: kt110.String() + "," + vt111.String(), Err: thrift.ErrBadType}
-				}
-				m114 := make(map[*[]int32]string, size112)
-				for i115 := 0; i115 < size112; i115++ {
-					v116, n117, err := thrift.Binary.ReadI32List(b[off:]) // one allocation, SIMD byte swap
+				start98, all100 := 0, arena
+				if all100 == "" {
+					span99, err := thrift.Binary.Skip(b[off:], thrift.MAP)
 					if err != nil {
 						return off, err
 					}
-					off += n117
-					k118 := v116
-					ln119, n120, err := thrift.Binary.ReadI32(b[off:])
+					start98, all100 = off, string(b[off:off+span99]) // one allocation for every string in the container
+				}
+				kt101, vt102, size103, n104, err := thrift.Binary.ReadMapBegin(b[off:])
+				if err != nil {
+					return off, err
+				}
+				off += n104
+				if size103 > 0 && (kt101 != thrift.LIST || vt102 != thrift.STRING) {
+					return off, &thrift.ProtocolError{Proto: "binary", What: "map key or value type", Offset: off, Detail: kt101.String() + "," + vt102.String(), Err: thrift.ErrBadType}
+				}
+				m105 := make(map[*[]int32]string, size103)
+				for i106 := 0; i106 < size103; i106++ {
+					v107, n108, err := thrift.Binary.ReadI32List(b[off:]) // one allocation, SIMD byte swap
 					if err != nil {
 						return off, err
 					}
-					end121 := off + 4 - start107 + int(ln119)
-					if ln119 < 0 || end121 > len(all109) {
-						return off, &thrift.ProtocolError{Proto: "binary", What: "string length", Offset: off, Err: thrift.ErrTooLarge}
+					off += n108
+					k109 := v107
+					v111, n110, err := thrift.Binary.ReadStringAt(b, off, all100, start98)
+					if err != nil {
+						return off, err
 					}
-					v122 := all109[end121-int(ln119) : end121]
-					off += n120 + int(ln119)
-					m114[&k118] = v122
+					off += n110
+					m105[&k109] = v111
 				}
-				p.Mlist = m114
+				p.Mlist = m105
 				continue
 			}
 		case 20:
 			if t == thrift.I64 {
-				v123, n124, err := thrift.Binary.ReadI64(b[off:])
+				v112, n113, err := thrift.Binary.ReadI64(b[off:])
 				if err != nil {
 					return off, err
 				}
-				off += n124
-				p.Uid = common.UserId(v123)
+				off += n113
+				p.Uid = common.UserId(v112)
 				continue
 			}
 		case 21:
 			if t == thrift.STRING {
-				v125, n126, err := thrift.Binary.ReadString(b[off:])
+				v114, n115, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
-				off += n126
-				p.Uname = common.Name(v125)
+				off += n115
+				p.Uname = common.Name(v114)
 				continue
 			}
 		case 22:
 			if t == thrift.LIST {
-				v127, n128, err := thrift.Binary.ReadI64List(b[off:]) // one allocation, SIMD byte swap
+				v116, n117, err := thrift.Binary.ReadI64List(b[off:]) // one allocation, SIMD byte swap
 				if err != nil {
 					return off, err
 				}
-				off += n128
-				p.Ids = IDs(v127)
+				off += n117
+				p.Ids = IDs(v116)
 				continue
 			}
 		case 23:
 			if t == thrift.MAP {
-				start129 := off
-				span130, err := thrift.Binary.Skip(b[off:], thrift.MAP)
-				if err != nil {
-					return off, err
-				}
-				all131 := string(b[off : off+span130]) // one allocation for every string in the container
-				kt132, vt133, size134, n135, err := thrift.Binary.ReadMapBegin(b[off:])
-				if err != nil {
-					return off, err
-				}
-				off += n135
-				if size134 > 0 && (kt132 != thrift.STRING || vt133 != thrift.STRUCT) {
-					return off, &thrift.ProtocolError{Proto: "binary", What: "map key or value type", Offset: off, Detail: kt132.String() + "," + vt133.String(), Err: thrift.ErrBadType}
-				}
-				m136 := make(PointMap, size134)
-				for i137 := 0; i137 < size134; i137++ {
-					ln138, n139, err := thrift.Binary.ReadI32(b[off:])
+				start118, all120 := 0, arena
+				if all120 == "" {
+					span119, err := thrift.Binary.Skip(b[off:], thrift.MAP)
 					if err != nil {
 						return off, err
 					}
-					end140 := off + 4 - start129 + int(ln138)
-					if ln138 < 0 || end140 > len(all131) {
-						return off, &thrift.ProtocolError{Proto: "binary", What: "string length", Offset: off, Err: thrift.ErrTooLarge}
-					}
-					v141 := all131[end140-int(ln138) : end140]
-					off += n139 + int(ln138)
-					s142 := common.NewPoint()
-					n143, err := s142.FastRead(b[off:])
+					start118, all120 = off, string(b[off:off+span119]) // one allocation for every string in the container
+				}
+				kt121, vt122, size123, n124, err := thrift.Binary.ReadMapBegin(b[off:])
+				if err != nil {
+					return off, err
+				}
+				off += n124
+				if size123 > 0 && (kt121 != thrift.STRING || vt122 != thrift.STRUCT) {
+					return off, &thrift.ProtocolError{Proto: "binary", What: "map key or value type", Offset: off, Detail: kt121.String() + "," + vt122.String(), Err: thrift.ErrBadType}
+				}
+				m125 := make(PointMap, size123)
+				for i126 := 0; i126 < size123; i126++ {
+					v128, n127, err := thrift.Binary.ReadStringAt(b, off, all120, start118)
 					if err != nil {
 						return off, err
 					}
-					off += n143
-					m136[v141] = s142
+					off += n127
+					s129 := common.NewPoint()
+					span131, err := thrift.Binary.Skip(b[off:], thrift.STRUCT)
+					if err != nil {
+						return off, err
+					}
+					n130, err := s129.FastRead(b[off : off+span131])
+					if err != nil {
+						return off, err
+					}
+					off += n130
+					m125[v128] = s129
 				}
-				p.Pmap = m136
+				p.Pmap = m125
 				continue
 			}
 		case 24:
 			if t == thrift.STRUCT {
-				s144 := common.NewPoint()
-				n145, err := s144.FastRead(b[off:])
+				s132 := common.NewPoint()
+				span134, err := thrift.Binary.Skip(b[off:], thrift.STRUCT)
 				if err != nil {
 					return off, err
 				}
-				off += n145
-				p.Pt = s144
+				n133, err := s132.FastRead(b[off : off+span134])
+				if err != nil {
+					return off, err
+				}
+				off += n133
+				p.Pt = s132
 				continue
 			}
 		case 25:
 			if t == thrift.STRING {
-				v146, n147, err := thrift.Binary.ReadBinary(b[off:])
+				v135, n136, err := thrift.Binary.ReadBinary(b[off:])
 				if err != nil {
 					return off, err
 				}
-				off += n147
-				p.Blob = Blob(v146)
+				off += n136
+				p.Blob = Blob(v135)
 				continue
 			}
 		case 26:
 			if t == thrift.BOOL {
-				v148, n149, err := thrift.Binary.ReadBool(b[off:])
+				v137, n138, err := thrift.Binary.ReadBool(b[off:])
 				if err != nil {
 					return off, err
 				}
-				off += n149
-				p.Ob = &v148
+				off += n138
+				p.Ob = &v137
 				continue
 			}
 		case 27:
 			if t == thrift.I08 {
-				v150, n151, err := thrift.Binary.ReadI8(b[off:])
+				v139, n140, err := thrift.Binary.ReadI8(b[off:])
 				if err != nil {
 					return off, err
 				}
-				off += n151
-				p.Oi8v = &v150
+				off += n140
+				p.Oi8v = &v139
 				continue
 			}
 		case 28:
 			if t == thrift.DOUBLE {
-				v152, n153, err := thrift.Binary.ReadDouble(b[off:])
+				v141, n142, err := thrift.Binary.ReadDouble(b[off:])
 				if err != nil {
 					return off, err
 				}
-				off += n153
-				p.Odbl = &v152
+				off += n142
+				p.Odbl = &v141
 				continue
 			}
 		case 29:
 			if t == thrift.TUUID {
-				v154, n155, err := thrift.Binary.ReadUUID(b[off:])
+				v143, n144, err := thrift.Binary.ReadUUID(b[off:])
 				if err != nil {
 					return off, err
 				}
-				off += n155
-				p.Oid = &v154
+				off += n144
+				p.Oid = &v143
 				continue
 			}
 		case 30:
 			if t == thrift.I32 {
-				v156, n157, err := thrift.Binary.ReadI32(b[off:])
+				v145, n146, err := thrift.Binary.ReadI32(b[off:])
 				if err != nil {
 					return off, err
 				}
-				off += n157
-				x158 := Kind(v156)
-				p.Okind = &x158
+				off += n146
+				x147 := Kind(v145)
+				p.Okind = &x147
 				continue
 			}
 		case 31:
 			if t == thrift.I64 {
-				v159, n160, err := thrift.Binary.ReadI64(b[off:])
+				v148, n149, err := thrift.Binary.ReadI64(b[off:])
 				if err != nil {
 					return off, err
 				}
-				off += n160
-				x161 := common.UserId(v159)
-				p.Ouid = &x161
+				off += n149
+				x150 := common.UserId(v148)
+				p.Ouid = &x150
 				continue
 			}
 		case 32:
 			if t == thrift.STRING {
-				v162, n163, err := thrift.Binary.ReadBinary(b[off:])
+				v151, n152, err := thrift.Binary.ReadBinary(b[off:])
 				if err != nil {
 					return off, err
 				}
-				off += n163
-				p.Obin = v162
+				off += n152
+				p.Obin = v151
 				continue
 			}
 		case 33:
 			if t == thrift.LIST {
-				v164, n165, err := thrift.Binary.ReadI64List(b[off:]) // one allocation, SIMD byte swap
+				v153, n154, err := thrift.Binary.ReadI64List(b[off:]) // one allocation, SIMD byte swap
 				if err != nil {
 					return off, err
 				}
-				off += n165
-				p.Ol64 = v164
+				off += n154
+				p.Ol64 = v153
 				continue
 			}
 		case 34:
 			if t == thrift.LIST {
-				et166, size167, n168, err := thrift.Binary.ReadListBegin(b[off:])
+				et155, size156, n157, err := thrift.Binary.ReadListBegin(b[off:])
 				if err != nil {
 					return off, err
 				}
-				off += n168
-				if size167 > 0 && et166 != thrift.BOOL {
-					return off, &thrift.ProtocolError{Proto: "binary", What: "list element type", Offset: off, Detail: et166.String(), Err: thrift.ErrBadType}
+				off += n157
+				if size156 > 0 && et155 != thrift.BOOL {
+					return off, &thrift.ProtocolError{Proto: "binary", What: "list element type", Offset: off, Detail: et155.String(), Err: thrift.ErrBadType}
 				}
-				l169 := make([]bool, size167)
-				for i170 := range l169 {
-					v171, n172, err := thrift.Binary.ReadBool(b[off:])
+				l158 := make([]bool, size156)
+				for i159 := range l158 {
+					v160, n161, err := thrift.Binary.ReadBool(b[off:])
 					if err != nil {
 						return off, err
 					}
-					off += n172
-					l169[i170] = v171
+					off += n161
+					l158[i159] = v160
 				}
-				p.Lbool = l169
+				p.Lbool = l158
 				continue
 			}
 		case 35:
 			if t == thrift.LIST {
-				et173, size174, n175, err := thrift.Binary.ReadListBegin(b[off:])
+				et162, size163, n164, err := thrift.Binary.ReadListBegin(b[off:])
 				if err != nil {
 					return off, err
 				}
-				off += n175
-				if size174 > 0 && et173 != thrift.DOUBLE {
-					return off, &thrift.ProtocolError{Proto: "binary", What: "list element type", Offset: off, Detail: et173.String(), Err: thrift.ErrBadType}
+				off += n164
+				if size163 > 0 && et162 != thrift.DOUBLE {
+					return off, &thrift.ProtocolError{Proto: "binary", What: "list element type", Offset: off, Detail: et162.String(), Err: thrift.ErrBadType}
 				}
-				l176 := make([]float64, size174)
-				for i177 := range l176 {
-					v178, n179, err := thrift.Binary.ReadDouble(b[off:])
+				l165 := make([]float64, size163)
+				for i166 := range l165 {
+					v167, n168, err := thrift.Binary.ReadDouble(b[off:])
 					if err != nil {
 						return off, err
 					}
-					off += n179
-					l176[i177] = v178
+					off += n168
+					l165[i166] = v167
 				}
-				p.Ldbl = l176
+				p.Ldbl = l165
 				continue
 			}
 		case 36:
 			if t == thrift.LIST {
-				et180, size181, n182, err := thrift.Binary.ReadListBegin(b[off:])
+				et169, size170, n171, err := thrift.Binary.ReadListBegin(b[off:])
 				if err != nil {
 					return off, err
 				}
-				off += n182
-				if size181 > 0 && et180 != thrift.LIST {
-					return off, &thrift.ProtocolError{Proto: "binary", What: "list element type", Offset: off, Detail: et180.String(), Err: thrift.ErrBadType}
+				off += n171
+				if size170 > 0 && et169 != thrift.LIST {
+					return off, &thrift.ProtocolError{Proto: "binary", What: "list element type", Offset: off, Detail: et169.String(), Err: thrift.ErrBadType}
 				}
-				l183 := make([][]int32, size181)
-				for i184 := range l183 {
-					v185, n186, err := thrift.Binary.ReadI32List(b[off:]) // one allocation, SIMD byte swap
+				l172 := make([][]int32, size170)
+				for i173 := range l172 {
+					v174, n175, err := thrift.Binary.ReadI32List(b[off:]) // one allocation, SIMD byte swap
 					if err != nil {
 						return off, err
 					}
-					off += n186
-					l183[i184] = v185
+					off += n175
+					l172[i173] = v174
 				}
-				p.Lli = l183
+				p.Lli = l172
 				continue
 			}
 		case 37:
 			if t == thrift.SET {
-				et187, size188, n189, err := thrift.Binary.ReadSetBegin(b[off:])
+				et176, size177, n178, err := thrift.Binary.ReadSetBegin(b[off:])
 				if err != nil {
 					return off, err
 				}
-				off += n189
-				if size188 > 0 && et187 != thrift.I32 {
-					return off, &thrift.ProtocolError{Proto: "binary", What: "set element type", Offset: off, Detail: et187.String(), Err: thrift.ErrBadType}
+				off += n178
+				if size177 > 0 && et176 != thrift.I32 {
+					return off, &thrift.ProtocolError{Proto: "binary", What: "set element type", Offset: off, Detail: et176.String(), Err: thrift.ErrBadType}
 				}
-				l190 := make([]Kind, size188)
-				for i191 := range l190 {
-					v192, n193, err := thrift.Binary.ReadI32(b[off:])
+				l179 := make([]Kind, size177)
+				for i180 := range l179 {
+					v181, n182, err := thrift.Binary.ReadI32(b[off:])
 					if err != nil {
 						return off, err
 					}
-					off += n193
-					l190[i191] = Kind(v192)
+					off += n182
+					l179[i180] = Kind(v181)
 				}
-				p.Skind = l190
+				p.Skind = l179
 				continue
 			}
 		case 38:
 			if t == thrift.LIST {
-				et194, size195, n196, err := thrift.Binary.ReadListBegin(b[off:])
+				et183, size184, n185, err := thrift.Binary.ReadListBegin(b[off:])
 				if err != nil {
 					return off, err
 				}
-				off += n196
-				if size195 > 0 && et194 != thrift.STRING {
-					return off, &thrift.ProtocolError{Proto: "binary", What: "list element type", Offset: off, Detail: et194.String(), Err: thrift.ErrBadType}
+				off += n185
+				if size184 > 0 && et183 != thrift.STRING {
+					return off, &thrift.ProtocolError{Proto: "binary", What: "list element type", Offset: off, Detail: et183.String(), Err: thrift.ErrBadType}
 				}
-				l197 := make([]Blob, size195)
-				for i198 := range l197 {
-					v199, n200, err := thrift.Binary.ReadBinary(b[off:])
+				l186 := make([]Blob, size184)
+				for i187 := range l186 {
+					v188, n189, err := thrift.Binary.ReadBinary(b[off:])
 					if err != nil {
 						return off, err
 					}
-					off += n200
-					l197[i198] = Blob(v199)
+					off += n189
+					l186[i187] = Blob(v188)
 				}
-				p.Lblob = l197
+				p.Lblob = l186
 				continue
 			}
 		case 39:
 			if t == thrift.STRUCT {
-				s201 := NewChoice()
-				n202, err := s201.fastRead(b[off:], depth+1)
+				s190 := NewChoice()
+				n191, err := s190.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 				if err != nil {
 					return off, err
 				}
-				off += n202
-				p.Choice = s201
+				off += n191
+				p.Choice = s190
 				continue
 			}
 		case 40:
 			if t == thrift.LIST {
-				et203, size204, n205, err := thrift.Binary.ReadListBegin(b[off:])
+				et192, size193, n194, err := thrift.Binary.ReadListBegin(b[off:])
 				if err != nil {
 					return off, err
 				}
-				off += n205
-				if size204 > 0 && et203 != thrift.I08 {
-					return off, &thrift.ProtocolError{Proto: "binary", What: "list element type", Offset: off, Detail: et203.String(), Err: thrift.ErrBadType}
+				off += n194
+				if size193 > 0 && et192 != thrift.I08 {
+					return off, &thrift.ProtocolError{Proto: "binary", What: "list element type", Offset: off, Detail: et192.String(), Err: thrift.ErrBadType}
 				}
-				l206 := make([]int8, size204)
-				for i207 := range l206 {
-					v208, n209, err := thrift.Binary.ReadI8(b[off:])
+				l195 := make([]int8, size193)
+				for i196 := range l195 {
+					v197, n198, err := thrift.Binary.ReadI8(b[off:])
 					if err != nil {
 						return off, err
 					}
-					off += n209
-					l206[i207] = v208
+					off += n198
+					l195[i196] = v197
 				}
-				p.Lbyte = l206
+				p.Lbyte = l195
 				continue
 			}
 		case 41:
 			if t == thrift.LIST {
-				et210, size211, n212, err := thrift.Binary.ReadListBegin(b[off:])
+				et199, size200, n201, err := thrift.Binary.ReadListBegin(b[off:])
 				if err != nil {
 					return off, err
 				}
-				off += n212
-				if size211 > 0 && et210 != thrift.I16 {
-					return off, &thrift.ProtocolError{Proto: "binary", What: "list element type", Offset: off, Detail: et210.String(), Err: thrift.ErrBadType}
+				off += n201
+				if size200 > 0 && et199 != thrift.I16 {
+					return off, &thrift.ProtocolError{Proto: "binary", What: "list element type", Offset: off, Detail: et199.String(), Err: thrift.ErrBadType}
 				}
-				l213 := make([]int16, size211)
-				for i214 := range l213 {
-					v215, n216, err := thrift.Binary.ReadI16(b[off:])
+				l202 := make([]int16, size200)
+				for i203 := range l202 {
+					v204, n205, err := thrift.Binary.ReadI16(b[off:])
 					if err != nil {
 						return off, err
 					}
-					off += n216
-					l213[i214] = v215
+					off += n205
+					l202[i203] = v204
 				}
-				p.Li16 = l213
+				p.Li16 = l202
 				continue
 			}
 		case -1:
 			if t == thrift.I32 {
-				v217, n218, err := thrift.Binary.ReadI32(b[off:])
+				v206, n207, err := thrift.Binary.ReadI32(b[off:])
 				if err != nil {
 					return off, err
 				}
-				off += n218
-				p.ImplicitId = v217
+				off += n207
+				p.ImplicitId = v206
 				continue
 			}
 		case 300:
 			if t == thrift.I64 {
-				v219, n220, err := thrift.Binary.ReadI64(b[off:])
+				v208, n209, err := thrift.Binary.ReadI64(b[off:])
 				if err != nil {
 					return off, err
 				}
-				off += n220
-				p.BigId = v219
+				off += n209
+				p.BigId = v208
 				continue
 			}
 		}
@@ -5749,12 +5756,15 @@ func (p *Tree) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, linked 
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *Tree) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *Tree) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *Tree) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct Tree", Err: thrift.ErrDepth}
 	}
@@ -5771,7 +5781,7 @@ func (p *Tree) fastRead(b []byte, depth int) (int, error) {
 		switch id {
 		case 1:
 			if t == thrift.STRING {
-				v1, n2, err := thrift.Binary.ReadString(b[off:])
+				v1, n2, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -5793,7 +5803,7 @@ func (p *Tree) fastRead(b []byte, depth int) (int, error) {
 				arr8 := make([]Tree, size4) // one allocation for all elements
 				for i7 := range l6 {
 					e9 := &arr8[i7]
-					n10, err := e9.fastRead(b[off:], depth+1)
+					n10, err := e9.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 					if err != nil {
 						return off, err
 					}
@@ -6058,11 +6068,12 @@ func (p *Big) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, linked i
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *Big) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *Big) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *Big) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct Big", Err: thrift.ErrDepth}
 	}
@@ -6079,7 +6090,7 @@ func (p *Big) fastRead(b []byte, depth int) (int, error) {
 		switch id {
 		case 1:
 			if t == thrift.STRING {
-				v1, n2, err := thrift.Binary.ReadString(b[off:])
+				v1, n2, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -6099,12 +6110,14 @@ func (p *Big) fastRead(b []byte, depth int) (int, error) {
 			}
 		case 3:
 			if t == thrift.LIST {
-				start5 := off
-				span6, err := thrift.Binary.Skip(b[off:], thrift.LIST)
-				if err != nil {
-					return off, err
+				start5, all7 := 0, arena
+				if all7 == "" {
+					span6, err := thrift.Binary.Skip(b[off:], thrift.LIST)
+					if err != nil {
+						return off, err
+					}
+					start5, all7 = off, string(b[off:off+span6]) // one allocation for every string in the container
 				}
-				all7 := string(b[off : off+span6]) // one allocation for every string in the container
 				et8, size9, n10, err := thrift.Binary.ReadListBegin(b[off:])
 				if err != nil {
 					return off, err
@@ -6115,30 +6128,25 @@ func (p *Big) fastRead(b []byte, depth int) (int, error) {
 				}
 				l11 := make([]string, size9)
 				for i12 := range l11 {
-					ln13, n14, err := thrift.Binary.ReadI32(b[off:])
+					v14, n13, err := thrift.Binary.ReadStringAt(b, off, all7, start5)
 					if err != nil {
 						return off, err
 					}
-					end15 := off + 4 - start5 + int(ln13)
-					if ln13 < 0 || end15 > len(all7) {
-						return off, &thrift.ProtocolError{Proto: "binary", What: "string length", Offset: off, Err: thrift.ErrTooLarge}
-					}
-					v16 := all7[end15-int(ln13) : end15]
-					off += n14 + int(ln13)
-					l11[i12] = v16
+					off += n13
+					l11[i12] = v14
 				}
 				p.Texts = l11
 				continue
 			}
 		case 4:
 			if t == thrift.STRUCT {
-				s17 := NewEcho()
-				n18, err := s17.fastRead(b[off:], depth+1)
+				s15 := NewEcho()
+				n16, err := s15.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 				if err != nil {
 					return off, err
 				}
-				off += n18
-				p.Inner = s17
+				off += n16
+				p.Inner = s15
 				continue
 			}
 		}
@@ -6357,12 +6365,15 @@ func (p *Echo) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, linked 
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *Echo) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *Echo) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *Echo) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct Echo", Err: thrift.ErrDepth}
 	}
@@ -6379,7 +6390,7 @@ func (p *Echo) fastRead(b []byte, depth int) (int, error) {
 		switch id {
 		case 1:
 			if t == thrift.STRING {
-				v1, n2, err := thrift.Binary.ReadString(b[off:])
+				v1, n2, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -6541,12 +6552,15 @@ func (p *SvcEchoArgs) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, 
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *SvcEchoArgs) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *SvcEchoArgs) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *SvcEchoArgs) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct SvcEchoArgs", Err: thrift.ErrDepth}
 	}
@@ -6564,7 +6578,7 @@ func (p *SvcEchoArgs) fastRead(b []byte, depth int) (int, error) {
 		case 1:
 			if t == thrift.STRUCT {
 				s1 := NewEcho()
-				n2, err := s1.fastRead(b[off:], depth+1)
+				n2, err := s1.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 				if err != nil {
 					return off, err
 				}
@@ -6781,12 +6795,15 @@ func (p *SvcEchoResult) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *SvcEchoResult) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *SvcEchoResult) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *SvcEchoResult) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct SvcEchoResult", Err: thrift.ErrDepth}
 	}
@@ -6804,7 +6821,7 @@ func (p *SvcEchoResult) fastRead(b []byte, depth int) (int, error) {
 		case 0:
 			if t == thrift.STRUCT {
 				s1 := NewEcho()
-				n2, err := s1.fastRead(b[off:], depth+1)
+				n2, err := s1.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 				if err != nil {
 					return off, err
 				}
@@ -6815,7 +6832,7 @@ func (p *SvcEchoResult) fastRead(b []byte, depth int) (int, error) {
 		case 1:
 			if t == thrift.STRUCT {
 				s3 := NewOops()
-				n4, err := s3.fastRead(b[off:], depth+1)
+				n4, err := s3.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 				if err != nil {
 					return off, err
 				}
@@ -6826,7 +6843,11 @@ func (p *SvcEchoResult) fastRead(b []byte, depth int) (int, error) {
 		case 2:
 			if t == thrift.STRUCT {
 				s5 := common.NewNotFound()
-				n6, err := s5.FastRead(b[off:])
+				span7, err := thrift.Binary.Skip(b[off:], thrift.STRUCT)
+				if err != nil {
+					return off, err
+				}
+				n6, err := s5.FastRead(b[off : off+span7])
 				if err != nil {
 					return off, err
 				}
@@ -7007,11 +7028,12 @@ func (p *SvcNothingArgs) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *SvcNothingArgs) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *SvcNothingArgs) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *SvcNothingArgs) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct SvcNothingArgs", Err: thrift.ErrDepth}
 	}
@@ -7128,11 +7150,12 @@ func (p *SvcNothingResult) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter)
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *SvcNothingResult) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *SvcNothingResult) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *SvcNothingResult) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct SvcNothingResult", Err: thrift.ErrDepth}
 	}
@@ -7271,11 +7294,12 @@ func (p *SvcAddArgs) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, l
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *SvcAddArgs) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *SvcAddArgs) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *SvcAddArgs) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct SvcAddArgs", Err: thrift.ErrDepth}
 	}
@@ -7471,11 +7495,12 @@ func (p *SvcAddResult) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n,
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *SvcAddResult) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *SvcAddResult) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *SvcAddResult) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct SvcAddResult", Err: thrift.ErrDepth}
 	}
@@ -7649,12 +7674,15 @@ func (p *SvcFireArgs) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, 
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *SvcFireArgs) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *SvcFireArgs) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *SvcFireArgs) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct SvcFireArgs", Err: thrift.ErrDepth}
 	}
@@ -7671,7 +7699,7 @@ func (p *SvcFireArgs) fastRead(b []byte, depth int) (int, error) {
 		switch id {
 		case 1:
 			if t == thrift.STRING {
-				v1, n2, err := thrift.Binary.ReadString(b[off:])
+				v1, n2, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -7848,11 +7876,12 @@ func (p *SvcPointsArgs) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *SvcPointsArgs) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *SvcPointsArgs) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *SvcPointsArgs) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct SvcPointsArgs", Err: thrift.ErrDepth}
 	}
@@ -7880,7 +7909,7 @@ func (p *SvcPointsArgs) fastRead(b []byte, depth int) (int, error) {
 			}
 		case 2:
 			if t == thrift.STRING {
-				v3, n4, err := thrift.Binary.ReadString(b[off:])
+				v3, n4, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -8083,11 +8112,12 @@ func (p *SvcPointsResult) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *SvcPointsResult) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *SvcPointsResult) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *SvcPointsResult) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct SvcPointsResult", Err: thrift.ErrDepth}
 	}
@@ -8116,7 +8146,11 @@ func (p *SvcPointsResult) fastRead(b []byte, depth int) (int, error) {
 				arr6 := make([]common.Point, size2) // one allocation for all elements
 				for i5 := range l4 {
 					e7 := &arr6[i5]
-					n8, err := e7.FastRead(b[off:])
+					span9, err := thrift.Binary.Skip(b[off:], thrift.STRUCT)
+					if err != nil {
+						return off, err
+					}
+					n8, err := e7.FastRead(b[off : off+span9])
 					if err != nil {
 						return off, err
 					}
@@ -8291,11 +8325,12 @@ func (p *ChildAliveArgs) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *ChildAliveArgs) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ChildAliveArgs) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ChildAliveArgs) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ChildAliveArgs", Err: thrift.ErrDepth}
 	}
@@ -8431,11 +8466,12 @@ func (p *ChildAliveResult) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter)
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *ChildAliveResult) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ChildAliveResult) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ChildAliveResult) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ChildAliveResult", Err: thrift.ErrDepth}
 	}

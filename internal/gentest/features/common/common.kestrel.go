@@ -123,11 +123,12 @@ func (p *Point) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, linked
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *Point) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *Point) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *Point) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct Point", Err: thrift.ErrDepth}
 	}
@@ -347,12 +348,15 @@ func (p *NotFound) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, lin
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *NotFound) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *NotFound) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *NotFound) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct NotFound", Err: thrift.ErrDepth}
 	}
@@ -369,7 +373,7 @@ func (p *NotFound) fastRead(b []byte, depth int) (int, error) {
 		switch id {
 		case 1:
 			if t == thrift.STRING {
-				v1, n2, err := thrift.Binary.ReadString(b[off:])
+				v1, n2, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -548,12 +552,15 @@ func (p *BasePingArgs) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n,
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *BasePingArgs) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *BasePingArgs) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *BasePingArgs) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct BasePingArgs", Err: thrift.ErrDepth}
 	}
@@ -570,7 +577,7 @@ func (p *BasePingArgs) fastRead(b []byte, depth int) (int, error) {
 		switch id {
 		case 1:
 			if t == thrift.STRING {
-				v1, n2, err := thrift.Binary.ReadString(b[off:])
+				v1, n2, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -732,12 +739,15 @@ func (p *BasePingResult) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *BasePingResult) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *BasePingResult) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *BasePingResult) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct BasePingResult", Err: thrift.ErrDepth}
 	}
@@ -754,7 +764,7 @@ func (p *BasePingResult) fastRead(b []byte, depth int) (int, error) {
 		switch id {
 		case 0:
 			if t == thrift.STRING {
-				v1, n2, err := thrift.Binary.ReadString(b[off:])
+				v1, n2, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -903,11 +913,12 @@ func (p *BaseNotifyArgs) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *BaseNotifyArgs) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *BaseNotifyArgs) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *BaseNotifyArgs) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct BaseNotifyArgs", Err: thrift.ErrDepth}
 	}

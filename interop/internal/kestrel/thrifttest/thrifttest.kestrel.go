@@ -146,12 +146,15 @@ func (p *Bonk) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, linked 
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *Bonk) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *Bonk) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *Bonk) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct Bonk", Err: thrift.ErrDepth}
 	}
@@ -168,7 +171,7 @@ func (p *Bonk) fastRead(b []byte, depth int) (int, error) {
 		switch id {
 		case 1:
 			if t == thrift.STRING {
-				v1, n2, err := thrift.Binary.ReadString(b[off:])
+				v1, n2, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -353,11 +356,12 @@ func (p *Bools) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, linked
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *Bools) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *Bools) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *Bools) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct Bools", Err: thrift.ErrDepth}
 	}
@@ -578,12 +582,15 @@ func (p *Xtruct) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, linke
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *Xtruct) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *Xtruct) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *Xtruct) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct Xtruct", Err: thrift.ErrDepth}
 	}
@@ -600,7 +607,7 @@ func (p *Xtruct) fastRead(b []byte, depth int) (int, error) {
 		switch id {
 		case 1:
 			if t == thrift.STRING {
-				v1, n2, err := thrift.Binary.ReadString(b[off:])
+				v1, n2, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -866,12 +873,15 @@ func (p *Xtruct2) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, link
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *Xtruct2) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *Xtruct2) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *Xtruct2) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct Xtruct2", Err: thrift.ErrDepth}
 	}
@@ -899,7 +909,7 @@ func (p *Xtruct2) fastRead(b []byte, depth int) (int, error) {
 		case 2:
 			if t == thrift.STRUCT {
 				s3 := NewXtruct()
-				n4, err := s3.fastRead(b[off:], depth+1)
+				n4, err := s3.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 				if err != nil {
 					return off, err
 				}
@@ -1138,12 +1148,15 @@ func (p *Xtruct3) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, link
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *Xtruct3) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *Xtruct3) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *Xtruct3) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct Xtruct3", Err: thrift.ErrDepth}
 	}
@@ -1160,7 +1173,7 @@ func (p *Xtruct3) fastRead(b []byte, depth int) (int, error) {
 		switch id {
 		case 1:
 			if t == thrift.STRING {
-				v1, n2, err := thrift.Binary.ReadString(b[off:])
+				v1, n2, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -1430,11 +1443,12 @@ func (p *Insanity) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, lin
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *Insanity) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *Insanity) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *Insanity) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct Insanity", Err: thrift.ErrDepth}
 	}
@@ -1490,7 +1504,7 @@ func (p *Insanity) fastRead(b []byte, depth int) (int, error) {
 				arr16 := make([]Xtruct, size12) // one allocation for all elements
 				for i15 := range l14 {
 					e17 := &arr16[i15]
-					n18, err := e17.fastRead(b[off:], depth+1)
+					n18, err := e17.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 					if err != nil {
 						return off, err
 					}
@@ -1762,11 +1776,12 @@ func (p *CrazyNesting) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n,
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *CrazyNesting) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *CrazyNesting) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *CrazyNesting) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct CrazyNesting", Err: thrift.ErrDepth}
 	}
@@ -1783,7 +1798,7 @@ func (p *CrazyNesting) fastRead(b []byte, depth int) (int, error) {
 		switch id {
 		case 1:
 			if t == thrift.STRING {
-				v1, n2, err := thrift.Binary.ReadString(b[off:])
+				v1, n2, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -1805,7 +1820,7 @@ func (p *CrazyNesting) fastRead(b []byte, depth int) (int, error) {
 				arr8 := make([]Insanity, size4) // one allocation for all elements
 				for i7 := range l6 {
 					e9 := &arr8[i7]
-					n10, err := e9.fastRead(b[off:], depth+1)
+					n10, err := e9.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 					if err != nil {
 						return off, err
 					}
@@ -2174,11 +2189,12 @@ func (p *SomeUnion) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, li
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *SomeUnion) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *SomeUnion) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *SomeUnion) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct SomeUnion", Err: thrift.ErrDepth}
 	}
@@ -2222,7 +2238,7 @@ func (p *SomeUnion) fastRead(b []byte, depth int) (int, error) {
 			}
 		case 2:
 			if t == thrift.STRING {
-				v11, n12, err := thrift.Binary.ReadString(b[off:])
+				v11, n12, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -2243,7 +2259,7 @@ func (p *SomeUnion) fastRead(b []byte, depth int) (int, error) {
 		case 4:
 			if t == thrift.STRUCT {
 				s15 := NewXtruct3()
-				n16, err := s15.fastRead(b[off:], depth+1)
+				n16, err := s15.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 				if err != nil {
 					return off, err
 				}
@@ -2254,7 +2270,7 @@ func (p *SomeUnion) fastRead(b []byte, depth int) (int, error) {
 		case 5:
 			if t == thrift.STRUCT {
 				s17 := NewInsanity()
-				n18, err := s17.fastRead(b[off:], depth+1)
+				n18, err := s17.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 				if err != nil {
 					return off, err
 				}
@@ -2545,12 +2561,15 @@ func (p *Xception) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, lin
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *Xception) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *Xception) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *Xception) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct Xception", Err: thrift.ErrDepth}
 	}
@@ -2577,7 +2596,7 @@ func (p *Xception) fastRead(b []byte, depth int) (int, error) {
 			}
 		case 2:
 			if t == thrift.STRING {
-				v3, n4, err := thrift.Binary.ReadString(b[off:])
+				v3, n4, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -2776,12 +2795,15 @@ func (p *Xception2) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, li
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *Xception2) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *Xception2) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *Xception2) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct Xception2", Err: thrift.ErrDepth}
 	}
@@ -2809,7 +2831,7 @@ func (p *Xception2) fastRead(b []byte, depth int) (int, error) {
 		case 2:
 			if t == thrift.STRUCT {
 				s3 := NewXtruct()
-				n4, err := s3.fastRead(b[off:], depth+1)
+				n4, err := s3.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 				if err != nil {
 					return off, err
 				}
@@ -2964,11 +2986,12 @@ func (p *EmptyStruct) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *EmptyStruct) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *EmptyStruct) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *EmptyStruct) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct EmptyStruct", Err: thrift.ErrDepth}
 	}
@@ -3104,11 +3127,12 @@ func (p *OneField) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, lin
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *OneField) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *OneField) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *OneField) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct OneField", Err: thrift.ErrDepth}
 	}
@@ -3126,7 +3150,7 @@ func (p *OneField) fastRead(b []byte, depth int) (int, error) {
 		case 1:
 			if t == thrift.STRUCT {
 				s1 := NewEmptyStruct()
-				n2, err := s1.fastRead(b[off:], depth+1)
+				n2, err := s1.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 				if err != nil {
 					return off, err
 				}
@@ -3265,11 +3289,12 @@ func (p *ThriftTestTestVoidArgs) FastWriteNocopyParts(b []byte, w thrift.NocopyW
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *ThriftTestTestVoidArgs) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestVoidArgs) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestVoidArgs) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestVoidArgs", Err: thrift.ErrDepth}
 	}
@@ -3386,11 +3411,12 @@ func (p *ThriftTestTestVoidResult) FastWriteNocopyParts(b []byte, w thrift.Nocop
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *ThriftTestTestVoidResult) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestVoidResult) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestVoidResult) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestVoidResult", Err: thrift.ErrDepth}
 	}
@@ -3526,12 +3552,15 @@ func (p *ThriftTestTestStringArgs) FastWriteNocopyParts(b []byte, w thrift.Nocop
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *ThriftTestTestStringArgs) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestStringArgs) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestStringArgs) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestStringArgs", Err: thrift.ErrDepth}
 	}
@@ -3548,7 +3577,7 @@ func (p *ThriftTestTestStringArgs) fastRead(b []byte, depth int) (int, error) {
 		switch id {
 		case 1:
 			if t == thrift.STRING {
-				v1, n2, err := thrift.Binary.ReadString(b[off:])
+				v1, n2, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -3710,12 +3739,15 @@ func (p *ThriftTestTestStringResult) FastWriteNocopyParts(b []byte, w thrift.Noc
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *ThriftTestTestStringResult) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestStringResult) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestStringResult) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestStringResult", Err: thrift.ErrDepth}
 	}
@@ -3732,7 +3764,7 @@ func (p *ThriftTestTestStringResult) fastRead(b []byte, depth int) (int, error) 
 		switch id {
 		case 0:
 			if t == thrift.STRING {
-				v1, n2, err := thrift.Binary.ReadString(b[off:])
+				v1, n2, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -3881,11 +3913,12 @@ func (p *ThriftTestTestBoolArgs) FastWriteNocopyParts(b []byte, w thrift.NocopyW
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *ThriftTestTestBoolArgs) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestBoolArgs) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestBoolArgs) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestBoolArgs", Err: thrift.ErrDepth}
 	}
@@ -4048,11 +4081,12 @@ func (p *ThriftTestTestBoolResult) FastWriteNocopyParts(b []byte, w thrift.Nocop
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *ThriftTestTestBoolResult) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestBoolResult) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestBoolResult) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestBoolResult", Err: thrift.ErrDepth}
 	}
@@ -4211,11 +4245,12 @@ func (p *ThriftTestTestByteArgs) FastWriteNocopyParts(b []byte, w thrift.NocopyW
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *ThriftTestTestByteArgs) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestByteArgs) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestByteArgs) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestByteArgs", Err: thrift.ErrDepth}
 	}
@@ -4385,11 +4420,12 @@ func (p *ThriftTestTestByteResult) FastWriteNocopyParts(b []byte, w thrift.Nocop
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *ThriftTestTestByteResult) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestByteResult) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestByteResult) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestByteResult", Err: thrift.ErrDepth}
 	}
@@ -4555,11 +4591,12 @@ func (p *ThriftTestTestI32Args) FastWriteNocopyParts(b []byte, w thrift.NocopyWr
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *ThriftTestTestI32Args) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestI32Args) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestI32Args) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestI32Args", Err: thrift.ErrDepth}
 	}
@@ -4729,11 +4766,12 @@ func (p *ThriftTestTestI32Result) FastWriteNocopyParts(b []byte, w thrift.Nocopy
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *ThriftTestTestI32Result) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestI32Result) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestI32Result) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestI32Result", Err: thrift.ErrDepth}
 	}
@@ -4899,11 +4937,12 @@ func (p *ThriftTestTestI64Args) FastWriteNocopyParts(b []byte, w thrift.NocopyWr
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *ThriftTestTestI64Args) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestI64Args) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestI64Args) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestI64Args", Err: thrift.ErrDepth}
 	}
@@ -5073,11 +5112,12 @@ func (p *ThriftTestTestI64Result) FastWriteNocopyParts(b []byte, w thrift.Nocopy
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *ThriftTestTestI64Result) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestI64Result) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestI64Result) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestI64Result", Err: thrift.ErrDepth}
 	}
@@ -5243,11 +5283,12 @@ func (p *ThriftTestTestDoubleArgs) FastWriteNocopyParts(b []byte, w thrift.Nocop
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *ThriftTestTestDoubleArgs) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestDoubleArgs) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestDoubleArgs) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestDoubleArgs", Err: thrift.ErrDepth}
 	}
@@ -5417,11 +5458,12 @@ func (p *ThriftTestTestDoubleResult) FastWriteNocopyParts(b []byte, w thrift.Noc
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *ThriftTestTestDoubleResult) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestDoubleResult) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestDoubleResult) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestDoubleResult", Err: thrift.ErrDepth}
 	}
@@ -5599,11 +5641,12 @@ func (p *ThriftTestTestBinaryArgs) FastWriteNocopyParts(b []byte, w thrift.Nocop
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *ThriftTestTestBinaryArgs) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestBinaryArgs) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestBinaryArgs) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestBinaryArgs", Err: thrift.ErrDepth}
 	}
@@ -5783,11 +5826,12 @@ func (p *ThriftTestTestBinaryResult) FastWriteNocopyParts(b []byte, w thrift.Noc
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *ThriftTestTestBinaryResult) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestBinaryResult) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestBinaryResult) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestBinaryResult", Err: thrift.ErrDepth}
 	}
@@ -5970,12 +6014,15 @@ func (p *ThriftTestTestStructArgs) FastWriteNocopyParts(b []byte, w thrift.Nocop
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *ThriftTestTestStructArgs) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestStructArgs) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestStructArgs) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestStructArgs", Err: thrift.ErrDepth}
 	}
@@ -5993,7 +6040,7 @@ func (p *ThriftTestTestStructArgs) fastRead(b []byte, depth int) (int, error) {
 		case 1:
 			if t == thrift.STRUCT {
 				s1 := NewXtruct()
-				n2, err := s1.fastRead(b[off:], depth+1)
+				n2, err := s1.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 				if err != nil {
 					return off, err
 				}
@@ -6160,12 +6207,15 @@ func (p *ThriftTestTestStructResult) FastWriteNocopyParts(b []byte, w thrift.Noc
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *ThriftTestTestStructResult) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestStructResult) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestStructResult) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestStructResult", Err: thrift.ErrDepth}
 	}
@@ -6183,7 +6233,7 @@ func (p *ThriftTestTestStructResult) fastRead(b []byte, depth int) (int, error) 
 		case 0:
 			if t == thrift.STRUCT {
 				s1 := NewXtruct()
-				n2, err := s1.fastRead(b[off:], depth+1)
+				n2, err := s1.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 				if err != nil {
 					return off, err
 				}
@@ -6350,12 +6400,15 @@ func (p *ThriftTestTestNestArgs) FastWriteNocopyParts(b []byte, w thrift.NocopyW
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *ThriftTestTestNestArgs) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestNestArgs) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestNestArgs) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestNestArgs", Err: thrift.ErrDepth}
 	}
@@ -6373,7 +6426,7 @@ func (p *ThriftTestTestNestArgs) fastRead(b []byte, depth int) (int, error) {
 		case 1:
 			if t == thrift.STRUCT {
 				s1 := NewXtruct2()
-				n2, err := s1.fastRead(b[off:], depth+1)
+				n2, err := s1.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 				if err != nil {
 					return off, err
 				}
@@ -6540,12 +6593,15 @@ func (p *ThriftTestTestNestResult) FastWriteNocopyParts(b []byte, w thrift.Nocop
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *ThriftTestTestNestResult) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestNestResult) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestNestResult) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestNestResult", Err: thrift.ErrDepth}
 	}
@@ -6563,7 +6619,7 @@ func (p *ThriftTestTestNestResult) fastRead(b []byte, depth int) (int, error) {
 		case 0:
 			if t == thrift.STRUCT {
 				s1 := NewXtruct2()
-				n2, err := s1.fastRead(b[off:], depth+1)
+				n2, err := s1.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 				if err != nil {
 					return off, err
 				}
@@ -6721,11 +6777,12 @@ func (p *ThriftTestTestMapArgs) FastWriteNocopyParts(b []byte, w thrift.NocopyWr
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *ThriftTestTestMapArgs) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestMapArgs) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestMapArgs) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestMapArgs", Err: thrift.ErrDepth}
 	}
@@ -6941,11 +6998,12 @@ func (p *ThriftTestTestMapResult) FastWriteNocopyParts(b []byte, w thrift.Nocopy
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *ThriftTestTestMapResult) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestMapResult) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestMapResult) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestMapResult", Err: thrift.ErrDepth}
 	}
@@ -7179,12 +7237,15 @@ func (p *ThriftTestTestStringMapArgs) FastWriteNocopyParts(b []byte, w thrift.No
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *ThriftTestTestStringMapArgs) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestStringMapArgs) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestStringMapArgs) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestStringMapArgs", Err: thrift.ErrDepth}
 	}
@@ -7201,12 +7262,14 @@ func (p *ThriftTestTestStringMapArgs) fastRead(b []byte, depth int) (int, error)
 		switch id {
 		case 1:
 			if t == thrift.MAP {
-				start1 := off
-				span2, err := thrift.Binary.Skip(b[off:], thrift.MAP)
-				if err != nil {
-					return off, err
+				start1, all3 := 0, arena
+				if all3 == "" {
+					span2, err := thrift.Binary.Skip(b[off:], thrift.MAP)
+					if err != nil {
+						return off, err
+					}
+					start1, all3 = off, string(b[off:off+span2]) // one allocation for every string in the container
 				}
-				all3 := string(b[off : off+span2]) // one allocation for every string in the container
 				kt4, vt5, size6, n7, err := thrift.Binary.ReadMapBegin(b[off:])
 				if err != nil {
 					return off, err
@@ -7217,27 +7280,17 @@ func (p *ThriftTestTestStringMapArgs) fastRead(b []byte, depth int) (int, error)
 				}
 				m8 := make(map[string]string, size6)
 				for i9 := 0; i9 < size6; i9++ {
-					ln10, n11, err := thrift.Binary.ReadI32(b[off:])
+					v11, n10, err := thrift.Binary.ReadStringAt(b, off, all3, start1)
 					if err != nil {
 						return off, err
 					}
-					end12 := off + 4 - start1 + int(ln10)
-					if ln10 < 0 || end12 > len(all3) {
-						return off, &thrift.ProtocolError{Proto: "binary", What: "string length", Offset: off, Err: thrift.ErrTooLarge}
-					}
-					v13 := all3[end12-int(ln10) : end12]
-					off += n11 + int(ln10)
-					ln14, n15, err := thrift.Binary.ReadI32(b[off:])
+					off += n10
+					v13, n12, err := thrift.Binary.ReadStringAt(b, off, all3, start1)
 					if err != nil {
 						return off, err
 					}
-					end16 := off + 4 - start1 + int(ln14)
-					if ln14 < 0 || end16 > len(all3) {
-						return off, &thrift.ProtocolError{Proto: "binary", What: "string length", Offset: off, Err: thrift.ErrTooLarge}
-					}
-					v17 := all3[end16-int(ln14) : end16]
-					off += n15 + int(ln14)
-					m8[v13] = v17
+					off += n12
+					m8[v11] = v13
 				}
 				p.Thing = m8
 				continue
@@ -7436,12 +7489,15 @@ func (p *ThriftTestTestStringMapResult) FastWriteNocopyParts(b []byte, w thrift.
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *ThriftTestTestStringMapResult) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestStringMapResult) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestStringMapResult) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestStringMapResult", Err: thrift.ErrDepth}
 	}
@@ -7458,12 +7514,14 @@ func (p *ThriftTestTestStringMapResult) fastRead(b []byte, depth int) (int, erro
 		switch id {
 		case 0:
 			if t == thrift.MAP {
-				start1 := off
-				span2, err := thrift.Binary.Skip(b[off:], thrift.MAP)
-				if err != nil {
-					return off, err
+				start1, all3 := 0, arena
+				if all3 == "" {
+					span2, err := thrift.Binary.Skip(b[off:], thrift.MAP)
+					if err != nil {
+						return off, err
+					}
+					start1, all3 = off, string(b[off:off+span2]) // one allocation for every string in the container
 				}
-				all3 := string(b[off : off+span2]) // one allocation for every string in the container
 				kt4, vt5, size6, n7, err := thrift.Binary.ReadMapBegin(b[off:])
 				if err != nil {
 					return off, err
@@ -7474,27 +7532,17 @@ func (p *ThriftTestTestStringMapResult) fastRead(b []byte, depth int) (int, erro
 				}
 				m8 := make(map[string]string, size6)
 				for i9 := 0; i9 < size6; i9++ {
-					ln10, n11, err := thrift.Binary.ReadI32(b[off:])
+					v11, n10, err := thrift.Binary.ReadStringAt(b, off, all3, start1)
 					if err != nil {
 						return off, err
 					}
-					end12 := off + 4 - start1 + int(ln10)
-					if ln10 < 0 || end12 > len(all3) {
-						return off, &thrift.ProtocolError{Proto: "binary", What: "string length", Offset: off, Err: thrift.ErrTooLarge}
-					}
-					v13 := all3[end12-int(ln10) : end12]
-					off += n11 + int(ln10)
-					ln14, n15, err := thrift.Binary.ReadI32(b[off:])
+					off += n10
+					v13, n12, err := thrift.Binary.ReadStringAt(b, off, all3, start1)
 					if err != nil {
 						return off, err
 					}
-					end16 := off + 4 - start1 + int(ln14)
-					if ln14 < 0 || end16 > len(all3) {
-						return off, &thrift.ProtocolError{Proto: "binary", What: "string length", Offset: off, Err: thrift.ErrTooLarge}
-					}
-					v17 := all3[end16-int(ln14) : end16]
-					off += n15 + int(ln14)
-					m8[v13] = v17
+					off += n12
+					m8[v11] = v13
 				}
 				p.Success = m8
 				continue
@@ -7669,11 +7717,12 @@ func (p *ThriftTestTestSetArgs) FastWriteNocopyParts(b []byte, w thrift.NocopyWr
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *ThriftTestTestSetArgs) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestSetArgs) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestSetArgs) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestSetArgs", Err: thrift.ErrDepth}
 	}
@@ -7861,11 +7910,12 @@ func (p *ThriftTestTestSetResult) FastWriteNocopyParts(b []byte, w thrift.Nocopy
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *ThriftTestTestSetResult) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestSetResult) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestSetResult) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestSetResult", Err: thrift.ErrDepth}
 	}
@@ -8053,11 +8103,12 @@ func (p *ThriftTestTestListArgs) FastWriteNocopyParts(b []byte, w thrift.NocopyW
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *ThriftTestTestListArgs) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestListArgs) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestListArgs) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestListArgs", Err: thrift.ErrDepth}
 	}
@@ -8245,11 +8296,12 @@ func (p *ThriftTestTestListResult) FastWriteNocopyParts(b []byte, w thrift.Nocop
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *ThriftTestTestListResult) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestListResult) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestListResult) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestListResult", Err: thrift.ErrDepth}
 	}
@@ -8433,11 +8485,12 @@ func (p *ThriftTestTestEnumArgs) FastWriteNocopyParts(b []byte, w thrift.NocopyW
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *ThriftTestTestEnumArgs) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestEnumArgs) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestEnumArgs) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestEnumArgs", Err: thrift.ErrDepth}
 	}
@@ -8607,11 +8660,12 @@ func (p *ThriftTestTestEnumResult) FastWriteNocopyParts(b []byte, w thrift.Nocop
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *ThriftTestTestEnumResult) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestEnumResult) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestEnumResult) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestEnumResult", Err: thrift.ErrDepth}
 	}
@@ -8779,11 +8833,12 @@ func (p *ThriftTestTestTypedefArgs) FastWriteNocopyParts(b []byte, w thrift.Noco
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *ThriftTestTestTypedefArgs) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestTypedefArgs) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestTypedefArgs) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestTypedefArgs", Err: thrift.ErrDepth}
 	}
@@ -8953,11 +9008,12 @@ func (p *ThriftTestTestTypedefResult) FastWriteNocopyParts(b []byte, w thrift.No
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *ThriftTestTestTypedefResult) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestTypedefResult) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestTypedefResult) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestTypedefResult", Err: thrift.ErrDepth}
 	}
@@ -9125,11 +9181,12 @@ func (p *ThriftTestTestMapMapArgs) FastWriteNocopyParts(b []byte, w thrift.Nocop
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *ThriftTestTestMapMapArgs) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestMapMapArgs) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestMapMapArgs) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestMapMapArgs", Err: thrift.ErrDepth}
 	}
@@ -9312,11 +9369,12 @@ func (p *ThriftTestTestMapMapResult) FastWriteNocopyParts(b []byte, w thrift.Noc
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *ThriftTestTestMapMapResult) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestMapMapResult) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestMapMapResult) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestMapMapResult", Err: thrift.ErrDepth}
 	}
@@ -9584,11 +9642,12 @@ func (p *ThriftTestTestInsanityArgs) FastWriteNocopyParts(b []byte, w thrift.Noc
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *ThriftTestTestInsanityArgs) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestInsanityArgs) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestInsanityArgs) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestInsanityArgs", Err: thrift.ErrDepth}
 	}
@@ -9606,7 +9665,7 @@ func (p *ThriftTestTestInsanityArgs) fastRead(b []byte, depth int) (int, error) 
 		case 1:
 			if t == thrift.STRUCT {
 				s1 := NewInsanity()
-				n2, err := s1.fastRead(b[off:], depth+1)
+				n2, err := s1.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 				if err != nil {
 					return off, err
 				}
@@ -9799,11 +9858,12 @@ func (p *ThriftTestTestInsanityResult) FastWriteNocopyParts(b []byte, w thrift.N
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *ThriftTestTestInsanityResult) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestInsanityResult) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestInsanityResult) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestInsanityResult", Err: thrift.ErrDepth}
 	}
@@ -9851,7 +9911,7 @@ func (p *ThriftTestTestInsanityResult) fastRead(b []byte, depth int) (int, error
 						}
 						off += n16
 						s17 := NewInsanity()
-						n18, err := s17.fastRead(b[off:], depth+1)
+						n18, err := s17.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 						if err != nil {
 							return off, err
 						}
@@ -10144,12 +10204,15 @@ func (p *ThriftTestTestMultiArgs) FastWriteNocopyParts(b []byte, w thrift.Nocopy
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *ThriftTestTestMultiArgs) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestMultiArgs) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestMultiArgs) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestMultiArgs", Err: thrift.ErrDepth}
 	}
@@ -10196,12 +10259,14 @@ func (p *ThriftTestTestMultiArgs) fastRead(b []byte, depth int) (int, error) {
 			}
 		case 4:
 			if t == thrift.MAP {
-				start7 := off
-				span8, err := thrift.Binary.Skip(b[off:], thrift.MAP)
-				if err != nil {
-					return off, err
+				start7, all9 := 0, arena
+				if all9 == "" {
+					span8, err := thrift.Binary.Skip(b[off:], thrift.MAP)
+					if err != nil {
+						return off, err
+					}
+					start7, all9 = off, string(b[off:off+span8]) // one allocation for every string in the container
 				}
-				all9 := string(b[off : off+span8]) // one allocation for every string in the container
 				kt10, vt11, size12, n13, err := thrift.Binary.ReadMapBegin(b[off:])
 				if err != nil {
 					return off, err
@@ -10217,39 +10282,34 @@ func (p *ThriftTestTestMultiArgs) fastRead(b []byte, depth int) (int, error) {
 						return off, err
 					}
 					off += n17
-					ln18, n19, err := thrift.Binary.ReadI32(b[off:])
+					v19, n18, err := thrift.Binary.ReadStringAt(b, off, all9, start7)
 					if err != nil {
 						return off, err
 					}
-					end20 := off + 4 - start7 + int(ln18)
-					if ln18 < 0 || end20 > len(all9) {
-						return off, &thrift.ProtocolError{Proto: "binary", What: "string length", Offset: off, Err: thrift.ErrTooLarge}
-					}
-					v21 := all9[end20-int(ln18) : end20]
-					off += n19 + int(ln18)
-					m14[v16] = v21
+					off += n18
+					m14[v16] = v19
 				}
 				p.Arg3 = m14
 				continue
 			}
 		case 5:
 			if t == thrift.I32 {
-				v22, n23, err := thrift.Binary.ReadI32(b[off:])
+				v20, n21, err := thrift.Binary.ReadI32(b[off:])
 				if err != nil {
 					return off, err
 				}
-				off += n23
-				p.Arg4 = Numberz(v22)
+				off += n21
+				p.Arg4 = Numberz(v20)
 				continue
 			}
 		case 6:
 			if t == thrift.I64 {
-				v24, n25, err := thrift.Binary.ReadI64(b[off:])
+				v22, n23, err := thrift.Binary.ReadI64(b[off:])
 				if err != nil {
 					return off, err
 				}
-				off += n25
-				p.Arg5 = UserId(v24)
+				off += n23
+				p.Arg5 = UserId(v22)
 				continue
 			}
 		}
@@ -10511,12 +10571,15 @@ func (p *ThriftTestTestMultiResult) FastWriteNocopyParts(b []byte, w thrift.Noco
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *ThriftTestTestMultiResult) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestMultiResult) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestMultiResult) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestMultiResult", Err: thrift.ErrDepth}
 	}
@@ -10534,7 +10597,7 @@ func (p *ThriftTestTestMultiResult) fastRead(b []byte, depth int) (int, error) {
 		case 0:
 			if t == thrift.STRUCT {
 				s1 := NewXtruct()
-				n2, err := s1.fastRead(b[off:], depth+1)
+				n2, err := s1.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 				if err != nil {
 					return off, err
 				}
@@ -10692,12 +10755,15 @@ func (p *ThriftTestTestExceptionArgs) FastWriteNocopyParts(b []byte, w thrift.No
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *ThriftTestTestExceptionArgs) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestExceptionArgs) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestExceptionArgs) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestExceptionArgs", Err: thrift.ErrDepth}
 	}
@@ -10714,7 +10780,7 @@ func (p *ThriftTestTestExceptionArgs) fastRead(b []byte, depth int) (int, error)
 		switch id {
 		case 1:
 			if t == thrift.STRING {
-				v1, n2, err := thrift.Binary.ReadString(b[off:])
+				v1, n2, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -10876,12 +10942,15 @@ func (p *ThriftTestTestExceptionResult) FastWriteNocopyParts(b []byte, w thrift.
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *ThriftTestTestExceptionResult) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestExceptionResult) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestExceptionResult) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestExceptionResult", Err: thrift.ErrDepth}
 	}
@@ -10899,7 +10968,7 @@ func (p *ThriftTestTestExceptionResult) fastRead(b []byte, depth int) (int, erro
 		case 1:
 			if t == thrift.STRUCT {
 				s1 := NewXception()
-				n2, err := s1.fastRead(b[off:], depth+1)
+				n2, err := s1.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 				if err != nil {
 					return off, err
 				}
@@ -11073,12 +11142,15 @@ func (p *ThriftTestTestMultiExceptionArgs) FastWriteNocopyParts(b []byte, w thri
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *ThriftTestTestMultiExceptionArgs) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestMultiExceptionArgs) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestMultiExceptionArgs) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestMultiExceptionArgs", Err: thrift.ErrDepth}
 	}
@@ -11095,7 +11167,7 @@ func (p *ThriftTestTestMultiExceptionArgs) fastRead(b []byte, depth int) (int, e
 		switch id {
 		case 1:
 			if t == thrift.STRING {
-				v1, n2, err := thrift.Binary.ReadString(b[off:])
+				v1, n2, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -11105,7 +11177,7 @@ func (p *ThriftTestTestMultiExceptionArgs) fastRead(b []byte, depth int) (int, e
 			}
 		case 2:
 			if t == thrift.STRING {
-				v3, n4, err := thrift.Binary.ReadString(b[off:])
+				v3, n4, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -11333,12 +11405,15 @@ func (p *ThriftTestTestMultiExceptionResult) FastWriteNocopyParts(b []byte, w th
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *ThriftTestTestMultiExceptionResult) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestMultiExceptionResult) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestMultiExceptionResult) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestMultiExceptionResult", Err: thrift.ErrDepth}
 	}
@@ -11356,7 +11431,7 @@ func (p *ThriftTestTestMultiExceptionResult) fastRead(b []byte, depth int) (int,
 		case 0:
 			if t == thrift.STRUCT {
 				s1 := NewXtruct()
-				n2, err := s1.fastRead(b[off:], depth+1)
+				n2, err := s1.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 				if err != nil {
 					return off, err
 				}
@@ -11367,7 +11442,7 @@ func (p *ThriftTestTestMultiExceptionResult) fastRead(b []byte, depth int) (int,
 		case 1:
 			if t == thrift.STRUCT {
 				s3 := NewXception()
-				n4, err := s3.fastRead(b[off:], depth+1)
+				n4, err := s3.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 				if err != nil {
 					return off, err
 				}
@@ -11378,7 +11453,7 @@ func (p *ThriftTestTestMultiExceptionResult) fastRead(b []byte, depth int) (int,
 		case 2:
 			if t == thrift.STRUCT {
 				s5 := NewXception2()
-				n6, err := s5.fastRead(b[off:], depth+1)
+				n6, err := s5.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 				if err != nil {
 					return off, err
 				}
@@ -11570,11 +11645,12 @@ func (p *ThriftTestTestOnewayArgs) FastWriteNocopyParts(b []byte, w thrift.Nocop
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *ThriftTestTestOnewayArgs) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ThriftTestTestOnewayArgs) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ThriftTestTestOnewayArgs) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ThriftTestTestOnewayArgs", Err: thrift.ErrDepth}
 	}
@@ -11773,12 +11849,15 @@ func (p *SecondServiceSecondtestStringArgs) FastWriteNocopyParts(b []byte, w thr
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *SecondServiceSecondtestStringArgs) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *SecondServiceSecondtestStringArgs) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *SecondServiceSecondtestStringArgs) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct SecondServiceSecondtestStringArgs", Err: thrift.ErrDepth}
 	}
@@ -11795,7 +11874,7 @@ func (p *SecondServiceSecondtestStringArgs) fastRead(b []byte, depth int) (int, 
 		switch id {
 		case 1:
 			if t == thrift.STRING {
-				v1, n2, err := thrift.Binary.ReadString(b[off:])
+				v1, n2, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -11959,12 +12038,15 @@ func (p *SecondServiceSecondtestStringResult) FastWriteNocopyParts(b []byte, w t
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *SecondServiceSecondtestStringResult) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *SecondServiceSecondtestStringResult) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *SecondServiceSecondtestStringResult) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct SecondServiceSecondtestStringResult", Err: thrift.ErrDepth}
 	}
@@ -11981,7 +12063,7 @@ func (p *SecondServiceSecondtestStringResult) fastRead(b []byte, depth int) (int
 		switch id {
 		case 0:
 			if t == thrift.STRING {
-				v1, n2, err := thrift.Binary.ReadString(b[off:])
+				v1, n2, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -12172,12 +12254,15 @@ func (p *VersioningTestV1) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter)
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *VersioningTestV1) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *VersioningTestV1) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *VersioningTestV1) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct VersioningTestV1", Err: thrift.ErrDepth}
 	}
@@ -12204,7 +12289,7 @@ func (p *VersioningTestV1) fastRead(b []byte, depth int) (int, error) {
 			}
 		case 3:
 			if t == thrift.STRING {
-				v3, n4, err := thrift.Binary.ReadString(b[off:])
+				v3, n4, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -12575,11 +12660,12 @@ func (p *VersioningTestV2) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter)
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *VersioningTestV2) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *VersioningTestV2) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *VersioningTestV2) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct VersioningTestV2", Err: thrift.ErrDepth}
 	}
@@ -12657,7 +12743,7 @@ func (p *VersioningTestV2) fastRead(b []byte, depth int) (int, error) {
 		case 7:
 			if t == thrift.STRUCT {
 				s13 := NewBonk()
-				n14, err := s13.fastRead(b[off:], depth+1)
+				n14, err := s13.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 				if err != nil {
 					return off, err
 				}
@@ -12714,7 +12800,7 @@ func (p *VersioningTestV2) fastRead(b []byte, depth int) (int, error) {
 			}
 		case 11:
 			if t == thrift.STRING {
-				v29, n30, err := thrift.Binary.ReadString(b[off:])
+				v29, n30, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -13137,11 +13223,12 @@ func (p *ListTypeVersioningV1) FastWriteNocopyParts(b []byte, w thrift.NocopyWri
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *ListTypeVersioningV1) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ListTypeVersioningV1) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ListTypeVersioningV1) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ListTypeVersioningV1", Err: thrift.ErrDepth}
 	}
@@ -13168,7 +13255,7 @@ func (p *ListTypeVersioningV1) fastRead(b []byte, depth int) (int, error) {
 			}
 		case 2:
 			if t == thrift.STRING {
-				v3, n4, err := thrift.Binary.ReadString(b[off:])
+				v3, n4, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -13384,12 +13471,15 @@ func (p *ListTypeVersioningV2) FastWriteNocopyParts(b []byte, w thrift.NocopyWri
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *ListTypeVersioningV2) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ListTypeVersioningV2) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ListTypeVersioningV2) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ListTypeVersioningV2", Err: thrift.ErrDepth}
 	}
@@ -13406,12 +13496,14 @@ func (p *ListTypeVersioningV2) fastRead(b []byte, depth int) (int, error) {
 		switch id {
 		case 1:
 			if t == thrift.LIST {
-				start1 := off
-				span2, err := thrift.Binary.Skip(b[off:], thrift.LIST)
-				if err != nil {
-					return off, err
+				start1, all3 := 0, arena
+				if all3 == "" {
+					span2, err := thrift.Binary.Skip(b[off:], thrift.LIST)
+					if err != nil {
+						return off, err
+					}
+					start1, all3 = off, string(b[off:off+span2]) // one allocation for every string in the container
 				}
-				all3 := string(b[off : off+span2]) // one allocation for every string in the container
 				et4, size5, n6, err := thrift.Binary.ReadListBegin(b[off:])
 				if err != nil {
 					return off, err
@@ -13422,29 +13514,24 @@ func (p *ListTypeVersioningV2) fastRead(b []byte, depth int) (int, error) {
 				}
 				l7 := make([]string, size5)
 				for i8 := range l7 {
-					ln9, n10, err := thrift.Binary.ReadI32(b[off:])
+					v10, n9, err := thrift.Binary.ReadStringAt(b, off, all3, start1)
 					if err != nil {
 						return off, err
 					}
-					end11 := off + 4 - start1 + int(ln9)
-					if ln9 < 0 || end11 > len(all3) {
-						return off, &thrift.ProtocolError{Proto: "binary", What: "string length", Offset: off, Err: thrift.ErrTooLarge}
-					}
-					v12 := all3[end11-int(ln9) : end11]
-					off += n10 + int(ln9)
-					l7[i8] = v12
+					off += n9
+					l7[i8] = v10
 				}
 				p.Strings = l7
 				continue
 			}
 		case 2:
 			if t == thrift.STRING {
-				v13, n14, err := thrift.Binary.ReadString(b[off:])
+				v11, n12, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
-				off += n14
-				p.Hello = v13
+				off += n12
+				p.Hello = v11
 				continue
 			}
 		}
@@ -13644,12 +13731,15 @@ func (p *GuessProtocolStruct) FastWriteNocopyParts(b []byte, w thrift.NocopyWrit
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *GuessProtocolStruct) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *GuessProtocolStruct) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *GuessProtocolStruct) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct GuessProtocolStruct", Err: thrift.ErrDepth}
 	}
@@ -13666,12 +13756,14 @@ func (p *GuessProtocolStruct) fastRead(b []byte, depth int) (int, error) {
 		switch id {
 		case 7:
 			if t == thrift.MAP {
-				start1 := off
-				span2, err := thrift.Binary.Skip(b[off:], thrift.MAP)
-				if err != nil {
-					return off, err
+				start1, all3 := 0, arena
+				if all3 == "" {
+					span2, err := thrift.Binary.Skip(b[off:], thrift.MAP)
+					if err != nil {
+						return off, err
+					}
+					start1, all3 = off, string(b[off:off+span2]) // one allocation for every string in the container
 				}
-				all3 := string(b[off : off+span2]) // one allocation for every string in the container
 				kt4, vt5, size6, n7, err := thrift.Binary.ReadMapBegin(b[off:])
 				if err != nil {
 					return off, err
@@ -13682,27 +13774,17 @@ func (p *GuessProtocolStruct) fastRead(b []byte, depth int) (int, error) {
 				}
 				m8 := make(map[string]string, size6)
 				for i9 := 0; i9 < size6; i9++ {
-					ln10, n11, err := thrift.Binary.ReadI32(b[off:])
+					v11, n10, err := thrift.Binary.ReadStringAt(b, off, all3, start1)
 					if err != nil {
 						return off, err
 					}
-					end12 := off + 4 - start1 + int(ln10)
-					if ln10 < 0 || end12 > len(all3) {
-						return off, &thrift.ProtocolError{Proto: "binary", What: "string length", Offset: off, Err: thrift.ErrTooLarge}
-					}
-					v13 := all3[end12-int(ln10) : end12]
-					off += n11 + int(ln10)
-					ln14, n15, err := thrift.Binary.ReadI32(b[off:])
+					off += n10
+					v13, n12, err := thrift.Binary.ReadStringAt(b, off, all3, start1)
 					if err != nil {
 						return off, err
 					}
-					end16 := off + 4 - start1 + int(ln14)
-					if ln14 < 0 || end16 > len(all3) {
-						return off, &thrift.ProtocolError{Proto: "binary", What: "string length", Offset: off, Err: thrift.ErrTooLarge}
-					}
-					v17 := all3[end16-int(ln14) : end16]
-					off += n15 + int(ln14)
-					m8[v13] = v17
+					off += n12
+					m8[v11] = v13
 				}
 				p.MapField = m8
 				continue
@@ -14076,11 +14158,12 @@ func (p *LargeDeltas) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *LargeDeltas) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *LargeDeltas) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *LargeDeltas) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct LargeDeltas", Err: thrift.ErrDepth}
 	}
@@ -14098,7 +14181,7 @@ func (p *LargeDeltas) fastRead(b []byte, depth int) (int, error) {
 		case 1:
 			if t == thrift.STRUCT {
 				s1 := NewBools()
-				n2, err := s1.fastRead(b[off:], depth+1)
+				n2, err := s1.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 				if err != nil {
 					return off, err
 				}
@@ -14109,7 +14192,7 @@ func (p *LargeDeltas) fastRead(b []byte, depth int) (int, error) {
 		case 10:
 			if t == thrift.STRUCT {
 				s3 := NewBools()
-				n4, err := s3.fastRead(b[off:], depth+1)
+				n4, err := s3.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 				if err != nil {
 					return off, err
 				}
@@ -14120,7 +14203,7 @@ func (p *LargeDeltas) fastRead(b []byte, depth int) (int, error) {
 		case 100:
 			if t == thrift.STRUCT {
 				s5 := NewBools()
-				n6, err := s5.fastRead(b[off:], depth+1)
+				n6, err := s5.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 				if err != nil {
 					return off, err
 				}
@@ -14141,7 +14224,7 @@ func (p *LargeDeltas) fastRead(b []byte, depth int) (int, error) {
 		case 1000:
 			if t == thrift.STRUCT {
 				s9 := NewBools()
-				n10, err := s9.fastRead(b[off:], depth+1)
+				n10, err := s9.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 				if err != nil {
 					return off, err
 				}
@@ -14162,7 +14245,7 @@ func (p *LargeDeltas) fastRead(b []byte, depth int) (int, error) {
 		case 2000:
 			if t == thrift.STRUCT {
 				s13 := NewVersioningTestV2()
-				n14, err := s13.fastRead(b[off:], depth+1)
+				n14, err := s13.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 				if err != nil {
 					return off, err
 				}
@@ -14172,12 +14255,14 @@ func (p *LargeDeltas) fastRead(b []byte, depth int) (int, error) {
 			}
 		case 2500:
 			if t == thrift.SET {
-				start15 := off
-				span16, err := thrift.Binary.Skip(b[off:], thrift.SET)
-				if err != nil {
-					return off, err
+				start15, all17 := 0, arena
+				if all17 == "" {
+					span16, err := thrift.Binary.Skip(b[off:], thrift.SET)
+					if err != nil {
+						return off, err
+					}
+					start15, all17 = off, string(b[off:off+span16]) // one allocation for every string in the container
 				}
-				all17 := string(b[off : off+span16]) // one allocation for every string in the container
 				et18, size19, n20, err := thrift.Binary.ReadSetBegin(b[off:])
 				if err != nil {
 					return off, err
@@ -14188,40 +14273,35 @@ func (p *LargeDeltas) fastRead(b []byte, depth int) (int, error) {
 				}
 				l21 := make([]string, size19)
 				for i22 := range l21 {
-					ln23, n24, err := thrift.Binary.ReadI32(b[off:])
+					v24, n23, err := thrift.Binary.ReadStringAt(b, off, all17, start15)
 					if err != nil {
 						return off, err
 					}
-					end25 := off + 4 - start15 + int(ln23)
-					if ln23 < 0 || end25 > len(all17) {
-						return off, &thrift.ProtocolError{Proto: "binary", What: "string length", Offset: off, Err: thrift.ErrTooLarge}
-					}
-					v26 := all17[end25-int(ln23) : end25]
-					off += n24 + int(ln23)
-					l21[i22] = v26
+					off += n23
+					l21[i22] = v24
 				}
 				p.ASet2500 = l21
 				continue
 			}
 		case 3000:
 			if t == thrift.STRUCT {
-				s27 := NewVersioningTestV2()
-				n28, err := s27.fastRead(b[off:], depth+1)
+				s25 := NewVersioningTestV2()
+				n26, err := s25.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 				if err != nil {
 					return off, err
 				}
-				off += n28
-				p.Vertwo3000 = s27
+				off += n26
+				p.Vertwo3000 = s25
 				continue
 			}
 		case 4000:
 			if t == thrift.LIST {
-				v29, n30, err := thrift.Binary.ReadI32List(b[off:]) // one allocation, SIMD byte swap
+				v27, n28, err := thrift.Binary.ReadI32List(b[off:]) // one allocation, SIMD byte swap
 				if err != nil {
 					return off, err
 				}
-				off += n30
-				p.BigNumbers = v29
+				off += n28
+				p.BigNumbers = v27
 				continue
 			}
 		}
@@ -14568,11 +14648,12 @@ func (p *NestedListsI32x2) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter)
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *NestedListsI32x2) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *NestedListsI32x2) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *NestedListsI32x2) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct NestedListsI32x2", Err: thrift.ErrDepth}
 	}
@@ -14799,11 +14880,12 @@ func (p *NestedListsI32x3) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter)
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *NestedListsI32x3) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *NestedListsI32x3) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *NestedListsI32x3) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct NestedListsI32x3", Err: thrift.ErrDepth}
 	}
@@ -15154,11 +15236,12 @@ func (p *NestedMixedx2) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *NestedMixedx2) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *NestedMixedx2) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *NestedMixedx2) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct NestedMixedx2", Err: thrift.ErrDepth}
 	}
@@ -15197,12 +15280,14 @@ func (p *NestedMixedx2) fastRead(b []byte, depth int) (int, error) {
 			}
 		case 2:
 			if t == thrift.MAP {
-				start8 := off
-				span9, err := thrift.Binary.Skip(b[off:], thrift.MAP)
-				if err != nil {
-					return off, err
+				start8, all10 := 0, arena
+				if all10 == "" {
+					span9, err := thrift.Binary.Skip(b[off:], thrift.MAP)
+					if err != nil {
+						return off, err
+					}
+					start8, all10 = off, string(b[off:off+span9]) // one allocation for every string in the container
 				}
-				all10 := string(b[off : off+span9]) // one allocation for every string in the container
 				kt11, vt12, size13, n14, err := thrift.Binary.ReadMapBegin(b[off:])
 				if err != nil {
 					return off, err
@@ -15228,17 +15313,12 @@ func (p *NestedMixedx2) fastRead(b []byte, depth int) (int, error) {
 					}
 					l22 := make([]string, size20)
 					for i23 := range l22 {
-						ln24, n25, err := thrift.Binary.ReadI32(b[off:])
+						v25, n24, err := thrift.Binary.ReadStringAt(b, off, all10, start8)
 						if err != nil {
 							return off, err
 						}
-						end26 := off + 4 - start8 + int(ln24)
-						if ln24 < 0 || end26 > len(all10) {
-							return off, &thrift.ProtocolError{Proto: "binary", What: "string length", Offset: off, Err: thrift.ErrTooLarge}
-						}
-						v27 := all10[end26-int(ln24) : end26]
-						off += n25 + int(ln24)
-						l22[i23] = v27
+						off += n24
+						l22[i23] = v25
 					}
 					m15[v17] = l22
 				}
@@ -15247,64 +15327,61 @@ func (p *NestedMixedx2) fastRead(b []byte, depth int) (int, error) {
 			}
 		case 3:
 			if t == thrift.LIST {
-				start28 := off
-				span29, err := thrift.Binary.Skip(b[off:], thrift.LIST)
-				if err != nil {
-					return off, err
-				}
-				all30 := string(b[off : off+span29]) // one allocation for every string in the container
-				et31, size32, n33, err := thrift.Binary.ReadListBegin(b[off:])
-				if err != nil {
-					return off, err
-				}
-				off += n33
-				if size32 > 0 && et31 != thrift.MAP {
-					return off, &thrift.ProtocolError{Proto: "binary", What: "list element type", Offset: off, Detail: et31.String(), Err: thrift.ErrBadType}
-				}
-				l34 := make([]map[int32][]string, size32)
-				for i35 := range l34 {
-					kt36, vt37, size38, n39, err := thrift.Binary.ReadMapBegin(b[off:])
+				start26, all28 := 0, arena
+				if all28 == "" {
+					span27, err := thrift.Binary.Skip(b[off:], thrift.LIST)
 					if err != nil {
 						return off, err
 					}
-					off += n39
-					if size38 > 0 && (kt36 != thrift.I32 || vt37 != thrift.SET) {
-						return off, &thrift.ProtocolError{Proto: "binary", What: "map key or value type", Offset: off, Detail: kt36.String() + "," + vt37.String(), Err: thrift.ErrBadType}
+					start26, all28 = off, string(b[off:off+span27]) // one allocation for every string in the container
+				}
+				et29, size30, n31, err := thrift.Binary.ReadListBegin(b[off:])
+				if err != nil {
+					return off, err
+				}
+				off += n31
+				if size30 > 0 && et29 != thrift.MAP {
+					return off, &thrift.ProtocolError{Proto: "binary", What: "list element type", Offset: off, Detail: et29.String(), Err: thrift.ErrBadType}
+				}
+				l32 := make([]map[int32][]string, size30)
+				for i33 := range l32 {
+					kt34, vt35, size36, n37, err := thrift.Binary.ReadMapBegin(b[off:])
+					if err != nil {
+						return off, err
 					}
-					m40 := make(map[int32][]string, size38)
-					for i41 := 0; i41 < size38; i41++ {
-						v42, n43, err := thrift.Binary.ReadI32(b[off:])
+					off += n37
+					if size36 > 0 && (kt34 != thrift.I32 || vt35 != thrift.SET) {
+						return off, &thrift.ProtocolError{Proto: "binary", What: "map key or value type", Offset: off, Detail: kt34.String() + "," + vt35.String(), Err: thrift.ErrBadType}
+					}
+					m38 := make(map[int32][]string, size36)
+					for i39 := 0; i39 < size36; i39++ {
+						v40, n41, err := thrift.Binary.ReadI32(b[off:])
 						if err != nil {
 							return off, err
 						}
-						off += n43
-						et44, size45, n46, err := thrift.Binary.ReadSetBegin(b[off:])
+						off += n41
+						et42, size43, n44, err := thrift.Binary.ReadSetBegin(b[off:])
 						if err != nil {
 							return off, err
 						}
-						off += n46
-						if size45 > 0 && et44 != thrift.STRING {
-							return off, &thrift.ProtocolError{Proto: "binary", What: "set element type", Offset: off, Detail: et44.String(), Err: thrift.ErrBadType}
+						off += n44
+						if size43 > 0 && et42 != thrift.STRING {
+							return off, &thrift.ProtocolError{Proto: "binary", What: "set element type", Offset: off, Detail: et42.String(), Err: thrift.ErrBadType}
 						}
-						l47 := make([]string, size45)
-						for i48 := range l47 {
-							ln49, n50, err := thrift.Binary.ReadI32(b[off:])
+						l45 := make([]string, size43)
+						for i46 := range l45 {
+							v48, n47, err := thrift.Binary.ReadStringAt(b, off, all28, start26)
 							if err != nil {
 								return off, err
 							}
-							end51 := off + 4 - start28 + int(ln49)
-							if ln49 < 0 || end51 > len(all30) {
-								return off, &thrift.ProtocolError{Proto: "binary", What: "string length", Offset: off, Err: thrift.ErrTooLarge}
-							}
-							v52 := all30[end51-int(ln49) : end51]
-							off += n50 + int(ln49)
-							l47[i48] = v52
+							off += n47
+							l45[i46] = v48
 						}
-						m40[v42] = l47
+						m38[v40] = l45
 					}
-					l34[i35] = m40
+					l32[i33] = m38
 				}
-				p.MapIntStrsetList = l34
+				p.MapIntStrsetList = l32
 				continue
 			}
 		}
@@ -15637,12 +15714,15 @@ func (p *ListBonks) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, li
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *ListBonks) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *ListBonks) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *ListBonks) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct ListBonks", Err: thrift.ErrDepth}
 	}
@@ -15671,7 +15751,7 @@ func (p *ListBonks) fastRead(b []byte, depth int) (int, error) {
 				arr6 := make([]Bonk, size2) // one allocation for all elements
 				for i5 := range l4 {
 					e7 := &arr6[i5]
-					n8, err := e7.fastRead(b[off:], depth+1)
+					n8, err := e7.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 					if err != nil {
 						return off, err
 					}
@@ -15877,12 +15957,15 @@ func (p *NestedListsBonk) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) 
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *NestedListsBonk) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *NestedListsBonk) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *NestedListsBonk) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct NestedListsBonk", Err: thrift.ErrDepth}
 	}
@@ -15931,7 +16014,7 @@ func (p *NestedListsBonk) fastRead(b []byte, depth int) (int, error) {
 						arr16 := make([]Bonk, size12) // one allocation for all elements
 						for i15 := range l14 {
 							e17 := &arr16[i15]
-							n18, err := e17.fastRead(b[off:], depth+1)
+							n18, err := e17.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 							if err != nil {
 								return off, err
 							}
@@ -16181,12 +16264,15 @@ func (p *BoolTest) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, lin
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *BoolTest) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *BoolTest) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *BoolTest) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct BoolTest", Err: thrift.ErrDepth}
 	}
@@ -16213,7 +16299,7 @@ func (p *BoolTest) fastRead(b []byte, depth int) (int, error) {
 			}
 		case 2:
 			if t == thrift.STRING {
-				v3, n4, err := thrift.Binary.ReadString(b[off:])
+				v3, n4, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -16389,12 +16475,15 @@ func (p *StructA) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, link
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *StructA) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *StructA) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *StructA) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct StructA", Err: thrift.ErrDepth}
 	}
@@ -16412,7 +16501,7 @@ func (p *StructA) fastRead(b []byte, depth int) (int, error) {
 		switch id {
 		case 1:
 			if t == thrift.STRING {
-				v1, n2, err := thrift.Binary.ReadString(b[off:])
+				v1, n2, err := thrift.Binary.ReadStringAt(b, off, arena, 0)
 				if err != nil {
 					return off, err
 				}
@@ -16617,12 +16706,15 @@ func (p *StructB) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, link
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *StructB) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *StructB) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *StructB) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct StructB", Err: thrift.ErrDepth}
 	}
@@ -16641,7 +16733,7 @@ func (p *StructB) fastRead(b []byte, depth int) (int, error) {
 		case 1:
 			if t == thrift.STRUCT {
 				s1 := NewStructA()
-				n2, err := s1.fastRead(b[off:], depth+1)
+				n2, err := s1.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 				if err != nil {
 					return off, err
 				}
@@ -16652,7 +16744,7 @@ func (p *StructB) fastRead(b []byte, depth int) (int, error) {
 		case 2:
 			if t == thrift.STRUCT {
 				s3 := NewStructA()
-				n4, err := s3.fastRead(b[off:], depth+1)
+				n4, err := s3.fastRead(b[off:], depth+1, thrift.ArenaAt(arena, off))
 				if err != nil {
 					return off, err
 				}
@@ -16861,12 +16953,15 @@ func (p *OptionalSetDefaultTest) FastWriteNocopyParts(b []byte, w thrift.NocopyW
 
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
+// All its strings are substrings of one copy of the struct's bytes (thrift.StructArena): one
+// allocation for all of them, but a string kept from p keeps that copy alive.
 func (p *OptionalSetDefaultTest) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, thrift.Binary.StructArena(b))
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *OptionalSetDefaultTest) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *OptionalSetDefaultTest) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct OptionalSetDefaultTest", Err: thrift.ErrDepth}
 	}
@@ -16883,12 +16978,14 @@ func (p *OptionalSetDefaultTest) fastRead(b []byte, depth int) (int, error) {
 		switch id {
 		case 1:
 			if t == thrift.SET {
-				start1 := off
-				span2, err := thrift.Binary.Skip(b[off:], thrift.SET)
-				if err != nil {
-					return off, err
+				start1, all3 := 0, arena
+				if all3 == "" {
+					span2, err := thrift.Binary.Skip(b[off:], thrift.SET)
+					if err != nil {
+						return off, err
+					}
+					start1, all3 = off, string(b[off:off+span2]) // one allocation for every string in the container
 				}
-				all3 := string(b[off : off+span2]) // one allocation for every string in the container
 				et4, size5, n6, err := thrift.Binary.ReadSetBegin(b[off:])
 				if err != nil {
 					return off, err
@@ -16899,17 +16996,12 @@ func (p *OptionalSetDefaultTest) fastRead(b []byte, depth int) (int, error) {
 				}
 				l7 := make([]string, size5)
 				for i8 := range l7 {
-					ln9, n10, err := thrift.Binary.ReadI32(b[off:])
+					v10, n9, err := thrift.Binary.ReadStringAt(b, off, all3, start1)
 					if err != nil {
 						return off, err
 					}
-					end11 := off + 4 - start1 + int(ln9)
-					if ln9 < 0 || end11 > len(all3) {
-						return off, &thrift.ProtocolError{Proto: "binary", What: "string length", Offset: off, Err: thrift.ErrTooLarge}
-					}
-					v12 := all3[end11-int(ln9) : end11]
-					off += n10 + int(ln9)
-					l7[i8] = v12
+					off += n9
+					l7[i8] = v10
 				}
 				p.WithDefault = l7
 				continue
@@ -17142,11 +17234,12 @@ func (p *OptionalBinary) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (
 // FastRead decodes p from the Thrift Binary protocol in b and returns the bytes consumed. Unknown
 // fields, and known ones of an unexpected type, are skipped.
 func (p *OptionalBinary) FastRead(b []byte) (int, error) {
-	return p.fastRead(b, 0)
+	return p.fastRead(b, 0, "")
 }
 
 // fastRead decodes p at nesting depth depth (0 for the outermost struct).
-func (p *OptionalBinary) fastRead(b []byte, depth int) (int, error) {
+// arena is "" or a copy of the first len(arena) bytes of b: strings inside it are substrings of it.
+func (p *OptionalBinary) fastRead(b []byte, depth int, arena string) (int, error) {
 	if depth >= thrift.MaxDepth {
 		return 0, &thrift.ProtocolError{Proto: "binary", What: "struct OptionalBinary", Err: thrift.ErrDepth}
 	}
@@ -17185,12 +17278,14 @@ func (p *OptionalBinary) fastRead(b []byte, depth int) (int, error) {
 			}
 		case 2:
 			if t == thrift.MAP {
-				start8 := off
-				span9, err := thrift.Binary.Skip(b[off:], thrift.MAP)
-				if err != nil {
-					return off, err
+				start8, all10 := 0, arena
+				if all10 == "" {
+					span9, err := thrift.Binary.Skip(b[off:], thrift.MAP)
+					if err != nil {
+						return off, err
+					}
+					start8, all10 = off, string(b[off:off+span9]) // one allocation for every string in the container
 				}
-				all10 := string(b[off : off+span9]) // one allocation for every string in the container
 				kt11, vt12, size13, n14, err := thrift.Binary.ReadMapBegin(b[off:])
 				if err != nil {
 					return off, err
@@ -17201,22 +17296,17 @@ func (p *OptionalBinary) fastRead(b []byte, depth int) (int, error) {
 				}
 				m15 := make(map[string]int32, size13)
 				for i16 := 0; i16 < size13; i16++ {
-					ln17, n18, err := thrift.Binary.ReadI32(b[off:])
+					v18, n17, err := thrift.Binary.ReadStringAt(b, off, all10, start8)
 					if err != nil {
 						return off, err
 					}
-					end19 := off + 4 - start8 + int(ln17)
-					if ln17 < 0 || end19 > len(all10) {
-						return off, &thrift.ProtocolError{Proto: "binary", What: "string length", Offset: off, Err: thrift.ErrTooLarge}
-					}
-					v20 := all10[end19-int(ln17) : end19]
-					off += n18 + int(ln17)
-					v21, n22, err := thrift.Binary.ReadI32(b[off:])
+					off += n17
+					v19, n20, err := thrift.Binary.ReadI32(b[off:])
 					if err != nil {
 						return off, err
 					}
-					off += n22
-					m15[v20] = v21
+					off += n20
+					m15[v18] = v19
 				}
 				p.BinMap = m15
 				continue
