@@ -5,10 +5,19 @@ package netpoll
 import (
 	"fmt"
 	"net"
+	"runtime"
+	"sync"
 	"sync/atomic"
 	"syscall"
 
 	"golang.org/x/sys/unix"
+)
+
+// Input states of a connection (sysConn.inFill): who may touch the producer side of the input buffer.
+const (
+	fillIdle      = 0 // nobody; the poller or the handler's worker may take it
+	fillReading   = 1 // the poller is reading into it
+	fillShrinking = 2 // the worker is giving its empty blocks back (shrinkInput)
 )
 
 // Output states of a connection (sysConn.outState): who may send the output buffer.
@@ -31,14 +40,23 @@ type sysConn struct {
 	poller *poller
 	slot   int // index in poller.table (pointer mode), guarded by poller.mu
 
+	inFill   atomic.Int32
 	outState atomic.Int32
 	outReady atomic.Int32 // set by the poller on an output edge; see sendLoop
 	readBook int          // poller-owned: how much input space to book before read(2)
 	// listenSig is non-nil for the operator of a listening socket: readiness only signals it.
 	listenSig chan struct{}
-	vecs      [][]byte // owned by whoever holds the sending role
-	iov       []unix.Iovec
 }
+
+// sendScratch is the slice and iovec arrays of one writev. The sending role borrows one from
+// scratchPool for each sendLoop instead of every connection owning 1.3 KB of them, so that an idle
+// connection holds none.
+type sendScratch struct {
+	vecs [maxIovecs][]byte
+	iov  [maxIovecs]unix.Iovec
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(sendScratch) }}
 
 // newFDConnection wraps the connected, non-blocking descriptor fd. The caller registers it.
 func newFDConnection(fd int, pool *workerPool, cfg connConfig, local, remote net.Addr) *connection {
@@ -47,8 +65,6 @@ func newFDConnection(fd int, pool *workerPool, cfg connConfig, local, remote net
 	c.fdGate.strict = true
 	c.slot = -1
 	c.readBook = minReadBook
-	c.vecs = make([][]byte, 0, maxIovecs)
-	c.iov = make([]unix.Iovec, maxIovecs)
 	c.local, c.remote = local, remote
 	return c
 }
@@ -81,6 +97,9 @@ func (c *connection) onReadable() {
 		eof  bool
 		rerr error
 	)
+	for !c.inFill.CompareAndSwap(fillIdle, fillReading) {
+		runtime.Gosched() // a worker is freeing the empty blocks: a few hundred nanoseconds
+	}
 	for {
 		buf := c.in.Book(c.readBook)
 		n, errno := sysRead(c.fd, buf)
@@ -91,14 +110,10 @@ func (c *connection) onReadable() {
 			if n < len(buf) {
 				// A short read of a stream socket emptied its receive queue; anything arriving later
 				// raises a new edge, so there is no need to read on until EAGAIN.
-				if n < c.readBook/4 && c.readBook > minReadBook {
-					c.readBook /= 2
-				}
+				c.readBook = drainedReadBook(c.readBook, got)
 				break
 			}
-			if c.readBook < maxReadBook {
-				c.readBook *= 2
-			}
+			c.readBook = filledReadBook(c.readBook)
 			continue
 		}
 		switch errno {
@@ -112,6 +127,7 @@ func (c *connection) onReadable() {
 		}
 		break
 	}
+	c.inFill.Store(fillIdle)
 	c.releaseIn()
 	c.releaseFD()
 	if got > 0 {
@@ -123,6 +139,41 @@ func (c *connection) onReadable() {
 	} else if rerr != nil {
 		c.inputEnded(rerr, true)
 	}
+}
+
+// filledReadBook is the read size after a read(2) that filled its buffer: twice as much, up to
+// maxReadBook.
+func filledReadBook(book int) int {
+	if book < maxReadBook {
+		return book * 2
+	}
+	return book
+}
+
+// drainedReadBook is the read size after the socket was drained with got bytes in all. It adapts to
+// what one edge brings, not to the last read: a 16 KiB frame read as 16 KiB then 4 bytes raises the size
+// so that the next frame takes one read(2), where a rule on the last read alone would lower it again
+// and pay two reads per frame for ever. The size halves once an edge brings under a quarter of it.
+func drainedReadBook(book, got int) int {
+	if got < book/4 && book > minReadBook {
+		return book / 2
+	}
+	return book
+}
+
+// shrinkInput runs on the handler's worker when the handler consumed and released every input byte: it
+// gives the input blocks back to the pools, so that an idle connection holds no input memory. The
+// poller, the producer, may be reading at that moment; the inFill state excludes the two, and a worker
+// that finds the poller reading leaves the blocks (they are being filled anyway).
+func (c *connection) shrinkInput() {
+	if c.inHeld || c.inAvail() != 0 || !c.inFill.CompareAndSwap(fillIdle, fillShrinking) {
+		return
+	}
+	if c.inGate.acquire() {
+		c.in.Shrink() // does nothing if a byte arrived after the check above
+		c.releaseIn()
+	}
+	c.inFill.Store(fillIdle)
 }
 
 // onWritable runs on the poller at an output edge: if a Flush left bytes behind, it sends them.
@@ -173,9 +224,11 @@ func (c *connection) sendLoop() error {
 		return ErrConnClosed
 	}
 	defer c.releaseFD()
+	sc := scratchPool.Get().(*sendScratch)
+	defer scratchPool.Put(sc)
 	for {
 		c.outReady.Store(0)
-		vecs := c.out.Vectors(c.vecs[:0], maxIovecs)
+		vecs := c.out.Vectors(sc.vecs[:0], maxIovecs)
 		if len(vecs) == 0 {
 			c.outState.Store(outIdle)
 			if c.outPending() == 0 || !c.outState.CompareAndSwap(outIdle, outWriting) {
@@ -183,7 +236,7 @@ func (c *connection) sendLoop() error {
 			}
 			continue
 		}
-		n, errno := sysWritev(c.fd, vecs, c.iov)
+		n, errno := sysWritev(c.fd, vecs, sc.iov[:])
 		clear(vecs)
 		if n > 0 {
 			if err := c.out.Skip(n); err != nil {

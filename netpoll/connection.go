@@ -116,7 +116,11 @@ type connection struct {
 	outFlushed atomic.Int64
 	outSent    atomic.Int64
 	processFn  func() // c.process, bound once so that scheduling allocates nothing
-	pool       *workerPool
+	// inHeld is set by the reader while slices it took with Next, Peek or Slice may still point into
+	// in, and cleared by Release: only then may the input blocks go back to the pools (shrinkInput).
+	// The reading goroutine owns it.
+	inHeld bool
+	pool   *workerPool
 
 	mu           sync.Mutex
 	callbacks    []CloseCallback
@@ -184,7 +188,11 @@ func (c *connection) read(p []byte) (int, error) {
 	}
 	copy(p, b)
 	c.consumed.Add(int64(n))
-	return n, c.in.Release()
+	if err := c.in.Release(); err != nil {
+		return n, err
+	}
+	c.inHeld = false
+	return n, nil
 }
 
 // Write copies p into the output buffer and flushes it.
@@ -514,6 +522,9 @@ func (c *connection) process() {
 					break
 				}
 			}
+		}
+		if stalledAt < 0 && !c.closed.Load() {
+			c.shrinkInput() // an idle connection holds no input block
 		}
 		c.processing.Store(procIdle)
 		if c.closed.Load() {

@@ -31,6 +31,7 @@ func (c *connection) next(n int) ([]byte, error) {
 	b, err := c.in.Next(n)
 	if err == nil {
 		c.consumed.Add(int64(n))
+		c.inHeld = true
 	}
 	return b, err
 }
@@ -44,7 +45,9 @@ func (r *connReader) Peek(n int) ([]byte, error) {
 	var b []byte
 	err := c.waitReadable(n)
 	if err == nil {
-		b, err = c.in.Peek(n)
+		if b, err = c.in.Peek(n); err == nil {
+			c.inHeld = true
+		}
 	}
 	c.releaseIn()
 	return b, err
@@ -112,6 +115,7 @@ func (r *connReader) Slice(n int) (linkbuf.Reader, error) {
 	if err == nil {
 		if s, err = c.in.Slice(n); err == nil {
 			c.consumed.Add(int64(n))
+			c.inHeld = true
 		}
 	}
 	c.releaseIn()
@@ -136,6 +140,9 @@ func (r *connReader) Release() error {
 		return nil
 	}
 	err := c.in.Release()
+	if err == nil {
+		c.inHeld = false
+	}
 	c.releaseIn()
 	return err
 }

@@ -89,6 +89,10 @@ func (c *connection) register(g *PollerGroup) error {
 	return nil
 }
 
+// shrinkInput does nothing in the fallback build: the reading goroutine keeps a block booked while it
+// blocks in Read.
+func (c *connection) shrinkInput() {}
+
 func (c *connection) readLoop() {
 	book := 4 << 10
 	for {

@@ -26,8 +26,9 @@ type PollerOptions struct {
 	// should leave them false.
 
 	// ExperimentalNoSpin makes every epoll_wait block (timeout -1). By default a poller calls
-	// epoll_wait with timeout 0 while the previous call returned events, and yields
-	// (runtime.Gosched) and then blocks only once a call returned none.
+	// epoll_wait with timeout 0 while the previous call returned events (yielding with
+	// runtime.Gosched after each batch that woke handlers), and yields and then blocks only once a
+	// call returned none.
 	ExperimentalNoSpin bool
 
 	// ExperimentalNoDataPointer makes the poller find a connection from its file descriptor through a

@@ -129,6 +129,7 @@ func (p *poller) run() {
 			continue
 		}
 		spinning = p.spin
+		woke := false
 		for i := range n {
 			ev := &p.events[i]
 			fd := int(ev.Ident)
@@ -152,9 +153,13 @@ func (p *poller) run() {
 			switch {
 			case ev.Filter == unix.EVFILT_READ:
 				c.onReadable()
+				woke = true
 			case ev.Filter == unix.EVFILT_WRITE:
 				c.onWritable()
 			}
+		}
+		if woke && spinning {
+			runtime.Gosched() // let the woken handlers run before the next poll; see doc.go ("Waiting")
 		}
 	}
 }

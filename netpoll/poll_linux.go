@@ -200,6 +200,7 @@ func (p *poller) run() {
 			msec = 0
 		}
 		p.registered.Load()
+		woke := false
 		for i := range n {
 			ev := &p.events[i]
 			d := eventData(ev)
@@ -233,10 +234,16 @@ func (p *poller) run() {
 			e := ev.Events
 			if e&readEvents != 0 {
 				c.onReadable()
+				woke = true
 			}
 			if e&sendEvents != 0 {
 				c.onWritable()
 			}
+		}
+		if woke && p.spin {
+			// The raw epoll_wait(0) never gives up the P: without this yield the handlers just woken
+			// would wait for the spin to find an empty poll or for preemption. See doc.go ("Waiting").
+			runtime.Gosched()
 		}
 	}
 }

@@ -65,8 +65,17 @@ func sysRead(fd int, p []byte) (int, syscall.Errno) {
 }
 
 // sysWritev writes the slices of vecs with one writev, through the caller's iovec array (at least
-// len(vecs) long), which it clears afterwards so that it pins no memory.
+// len(vecs) long), which it clears afterwards so that it pins no memory. A single slice goes out with
+// write(2), which skips the kernel's import of the iovec array.
 func sysWritev(fd int, vecs [][]byte, iov []unix.Iovec) (int, syscall.Errno) {
+	if len(vecs) == 1 {
+		p := vecs[0]
+		r, _, e := unix.Syscall(unix.SYS_WRITE, uintptr(fd), uintptr(unsafe.Pointer(unsafe.SliceData(p))), uintptr(len(p)))
+		if e != 0 {
+			return 0, e
+		}
+		return int(r), 0
+	}
 	iov = iov[:len(vecs)]
 	for i, v := range vecs {
 		iov[i].Base = unsafe.SliceData(v)

@@ -11,6 +11,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -25,6 +26,7 @@ type harness struct {
 	pin          bool
 	o            *options
 	log          io.Writer
+	runs         int // ping-pong runs started, numbering the profile files
 }
 
 // command builds a command pinned to cpu when pinning is on.
@@ -41,10 +43,27 @@ type serverProc struct {
 	in   io.WriteCloser
 	out  *bufio.Scanner
 	addr string
+	// profiled says the server writes profiles when its stdin closes: kill gives it time to.
+	profiled bool
 }
 
-func (h *harness) startServer(ctx context.Context, impl string) (*serverProc, error) {
-	cmd := h.command(ctx, "0", h.server, "-impl", impl)
+// startServer starts a server; with -cpuprofile or -trace, name (when not empty) names its profile files.
+func (h *harness) startServer(ctx context.Context, impl, name string) (*serverProc, error) {
+	args := []string{"-impl", impl}
+	profiled := false
+	if name != "" && h.o.cpuProfileDir != "" {
+		args = append(args, "-cpuprofile", filepath.Join(h.o.cpuProfileDir, name+".pprof"))
+		profiled = true
+	}
+	if name != "" && h.o.traceDir != "" {
+		args = append(args, "-trace", filepath.Join(h.o.traceDir, name+".trace"))
+		profiled = true
+	}
+	if name != "" && h.o.schedLat {
+		args = append(args, "-schedlat")
+		profiled = true
+	}
+	cmd := h.command(ctx, "0", h.server, args...)
 	cmd.Stderr = h.log
 	in, err := cmd.StdinPipe()
 	if err != nil {
@@ -57,7 +76,7 @@ func (h *harness) startServer(ctx context.Context, impl string) (*serverProc, er
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	s := &serverProc{cmd: cmd, in: in, out: bufio.NewScanner(stdout)}
+	s := &serverProc{cmd: cmd, in: in, out: bufio.NewScanner(stdout), profiled: profiled}
 	line, err := s.line()
 	if err != nil {
 		s.kill()
@@ -85,6 +104,23 @@ func (s *serverProc) line() (string, error) {
 // kill ends the server by PID and reaps it.
 func (s *serverProc) kill() {
 	_ = s.in.Close()
+	if s.profiled {
+		exited := make(chan struct{})
+		go func() {
+			_ = s.cmd.Wait()
+			close(exited)
+		}()
+		t := time.NewTimer(10 * time.Second)
+		defer t.Stop()
+		select {
+		case <-exited:
+			return
+		case <-t.C:
+		}
+		_ = s.cmd.Process.Kill()
+		<-exited
+		return
+	}
 	_ = s.cmd.Process.Kill()
 	_ = s.cmd.Wait()
 }
@@ -137,6 +173,30 @@ func (s *serverProc) cpu() (time.Duration, error) {
 	return time.Duration(utime+stime) * clockTick, nil
 }
 
+// runQueueWait returns how long the server's threads have waited, runnable, for a CPU in the kernel's run
+// queue: the sum of the second field of /proc/PID/task/*/schedstat. On a shared CPU it is the time the
+// other processes took from the server; 0 when the kernel keeps no scheduler statistics.
+func (s *serverProc) runQueueWait() time.Duration {
+	dir := fmt.Sprintf("/proc/%d/task", s.cmd.Process.Pid)
+	tasks, err := os.ReadDir(dir)
+	if err != nil {
+		return 0
+	}
+	var total int64
+	for _, t := range tasks {
+		b, err := os.ReadFile(filepath.Join(dir, t.Name(), "schedstat"))
+		if err != nil {
+			continue // the thread exited
+		}
+		if f := strings.Fields(string(b)); len(f) >= 2 {
+			if ns, err := strconv.ParseInt(f[1], 10, 64); err == nil {
+				total += ns
+			}
+		}
+	}
+	return time.Duration(total)
+}
+
 // rss returns the server's VmRSS in bytes.
 func (s *serverProc) rss() (int64, error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
@@ -155,7 +215,8 @@ func (s *serverProc) rss() (int64, error) {
 // pingPong runs one cell of the matrix against a fresh server.
 func (h *harness) pingPong(ctx context.Context, impl string, p point) (sample, error) {
 	s := sample{impl: impl, point: p}
-	srv, err := h.startServer(ctx, impl)
+	h.runs++
+	srv, err := h.startServer(ctx, impl, fmt.Sprintf("%s-conns%d-size%d-run%d", impl, p.conns, p.size, h.runs))
 	if err != nil {
 		return s, err
 	}
@@ -182,6 +243,7 @@ func (h *harness) pingPong(ctx context.Context, impl string, p point) (sample, e
 	if err != nil {
 		return s, err
 	}
+	rq0 := srv.runQueueWait()
 	m0, err := srv.stats(false)
 	if err != nil {
 		return s, err
@@ -193,6 +255,7 @@ func (h *harness) pingPong(ctx context.Context, impl string, p point) (sample, e
 	if err != nil {
 		return s, err
 	}
+	s.serverRQWait = srv.runQueueWait() - rq0
 	m1, err := srv.stats(false)
 	if err != nil {
 		return s, err
@@ -221,7 +284,7 @@ func (h *harness) pingPong(ctx context.Context, impl string, p point) (sample, e
 // idleRun measures the server's memory per idle connection.
 func (h *harness) idleRun(ctx context.Context, impl string, n int) (sample, error) {
 	s := sample{impl: impl, idleConns: n}
-	srv, err := h.startServer(ctx, impl)
+	srv, err := h.startServer(ctx, impl, "")
 	if err != nil {
 		return s, err
 	}

@@ -5,6 +5,11 @@
 //
 //	cd bench && go run ./cmd/echobench                # the whole matrix, about 7 minutes
 //	cd bench && go run ./cmd/echobench -count 1 -duration 1s -extra '' -idle 0   # a quick look
+//	cd bench && go run ./cmd/echobench -count 1 -sizes 16384 -extra '' -idle 0 -cpuprofile /tmp/prof
+//
+// -cpuprofile DIR and -trace DIR make every ping-pong server write a pprof CPU profile or an execution
+// trace (`go tool trace -pprof=sched` gives scheduler latency) named <impl>-conns<n>-size<n>-run<n>;
+// -schedlat makes each print the quantiles of its goroutines' scheduling latency on stderr.
 //
 // The matrix: every implementation × payloads 128 B, 1 KB, 16 KB at 100 connections, plus 1 and 1000
 // connections at 1 KB, each run -count times (implementations interleaved within a repetition), then
@@ -48,6 +53,11 @@ type options struct {
 	server    string
 	pin       bool
 	out       string
+	// cpuProfileDir and traceDir, when set, receive a CPU profile and an execution trace of every
+	// ping-pong run's server (whole process life, warm-up included).
+	cpuProfileDir string
+	traceDir      string
+	schedLat      bool // servers print scheduling latency quantiles on stderr when they stop
 }
 
 func main() {
@@ -73,6 +83,9 @@ func main() {
 	flag.StringVar(&o.server, "server", "", "prebuilt echoserver binary (default: go build it)")
 	flag.BoolVar(&o.pin, "pin", true, "pin the server to CPU 0 and the load to CPU 1 with taskset")
 	flag.StringVar(&o.out, "o", "", "also write the benchmark-format lines to this file")
+	flag.StringVar(&o.cpuProfileDir, "cpuprofile", "", "write each ping-pong server's CPU profile into this directory")
+	flag.StringVar(&o.traceDir, "trace", "", "write each ping-pong server's execution trace into this directory")
+	flag.BoolVar(&o.schedLat, "schedlat", false, "each ping-pong server prints its scheduling latency quantiles (runtime/metrics)")
 	flag.Parse()
 	var err error
 	o.impls = splitList(impls)
@@ -135,7 +148,8 @@ type sample struct {
 	requests, errors         int64
 	window                   time.Duration
 	serverCPU                time.Duration
-	rss                      int64 // bytes, at the end of the window
+	serverRQWait             time.Duration // server threads runnable but waiting for a CPU (other processes)
+	rss                      int64         // bytes, at the end of the window
 	allocsPerReq             float64
 	loaderCPU                time.Duration
 	idleConns                int
@@ -148,6 +162,7 @@ func (s *sample) usPerReq() float64 {
 	return float64(s.serverCPU.Nanoseconds()) / 1e3 / float64(max(s.requests, 1))
 }
 func (s *sample) serverUtil() float64 { return s.serverCPU.Seconds() / s.window.Seconds() }
+func (s *sample) rqWait() float64     { return s.serverRQWait.Seconds() / s.window.Seconds() }
 func (s *sample) loaderUtil() float64 { return s.loaderCPU.Seconds() / s.window.Seconds() }
 
 func drive(ctx context.Context, o *options, stdout, stderr io.Writer) error {
@@ -214,8 +229,8 @@ func drive(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 					fmt.Fprintf(log, "run %s conns=%d size=%d rep %d: FAILED: %v\n", impl, p.conns, p.size, rep+1, err)
 					continue
 				}
-				fmt.Fprintf(log, "run %-14s conns=%-4d size=%-5d rep %d: %9.0f qps %7.2f us/req-cpu p99 %-12v load-cpu %3.0f%% (%v)\n",
-					impl, p.conns, p.size, rep+1, s.qps, s.usPerReq(), s.p99, 100*s.loaderUtil(), time.Since(t0).Round(100*time.Millisecond))
+				fmt.Fprintf(log, "run %-14s conns=%-4d size=%-5d rep %d: %9.0f qps %7.2f us/req-cpu p99 %-12v load-cpu %3.0f%% srv-rq-wait %3.0f%% (%v)\n",
+					impl, p.conns, p.size, rep+1, s.qps, s.usPerReq(), s.p99, 100*s.loaderUtil(), 100*s.rqWait(), time.Since(t0).Round(100*time.Millisecond))
 				samples = append(samples, s)
 			}
 		}
@@ -300,10 +315,10 @@ func us(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e3 }
 // printTable writes the medians over repetitions, one row per implementation and matrix cell.
 func printTable(w io.Writer, o *options, points []point, samples []sample) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "conns\tsize\timpl\tQPS\tavg µs\tp50 µs\tp99 µs\tp999 µs\tsrv CPU\tµs/req CPU\tsrv RSS MB\tallocs/req\tload CPU\terrors\truns\t")
+	fmt.Fprintln(tw, "conns\tsize\timpl\tQPS\tavg µs\tp50 µs\tp99 µs\tp999 µs\tsrv CPU\tsrv RQ wait\tµs/req CPU\tsrv RSS MB\tallocs/req\tload CPU\terrors\truns\t")
 	for _, p := range points {
 		for _, impl := range o.impls {
-			var q, avg, p50, p99, p999, cpu, upr, rss, allocs, load []float64
+			var q, avg, p50, p99, p999, cpu, rqw, upr, rss, allocs, load []float64
 			var errs int64
 			for _, s := range samples {
 				if s.impl != impl || s.point != p || s.idleConns != 0 {
@@ -312,6 +327,7 @@ func printTable(w io.Writer, o *options, points []point, samples []sample) {
 				q = append(q, s.qps)
 				avg, p50, p99, p999 = append(avg, us(s.mean)), append(p50, us(s.p50)), append(p99, us(s.p99)), append(p999, us(s.p999))
 				cpu, upr, load = append(cpu, 100*s.serverUtil()), append(upr, s.usPerReq()), append(load, 100*s.loaderUtil())
+				rqw = append(rqw, 100*s.rqWait())
 				rss, allocs = append(rss, float64(s.rss)/(1<<20)), append(allocs, s.allocsPerReq)
 				errs += s.errors
 			}
@@ -322,13 +338,14 @@ func printTable(w io.Writer, o *options, points []point, samples []sample) {
 			if median(load) >= 90 {
 				mark = "*"
 			}
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%.0f\t%.1f\t%.1f\t%.1f\t%.1f\t%.0f%%\t%.2f\t%.1f\t%.2f\t%.0f%%%s\t%d\t%d\t\n",
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%.0f\t%.1f\t%.1f\t%.1f\t%.1f\t%.0f%%\t%.0f%%\t%.2f\t%.1f\t%.2f\t%.0f%%%s\t%d\t%d\t\n",
 				p.conns, sizeName(p.size), impl, median(q), median(avg), median(p50), median(p99), median(p999),
-				median(cpu), median(upr), median(rss), median(allocs), median(load), mark, errs, len(q))
+				median(cpu), median(rqw), median(upr), median(rss), median(allocs), median(load), mark, errs, len(q))
 		}
 	}
 	_ = tw.Flush()
-	fmt.Fprintln(w, "(medians over runs; * = the load generator used ≥ 90% of its CPU, so QPS is bounded by it and µs/req CPU ranks the servers)")
+	fmt.Fprintln(w, "(medians over runs; * = the load generator used ≥ 90% of its CPU, so QPS is bounded by it and µs/req CPU ranks the servers;")
+	fmt.Fprintln(w, " srv RQ wait = time the server's threads were runnable but waited for CPU 0 (other processes), / window: p99 is only comparable when it is low)")
 
 	if o.idle <= 0 {
 		return
@@ -366,9 +383,9 @@ func benchLines(samples []sample) string {
 				float64(s.idleRSS1-s.idleRSS0)/float64(s.idleConns), float64(s.idleHeap1-s.idleHeap0)/float64(s.idleConns))
 			continue
 		}
-		fmt.Fprintf(&b, "BenchmarkEcho/impl=%s/size=%s/conns=%d %d %.1f ns/op %.0f qps %.3f us/req-cpu %.1f avg-us %.1f p50-us %.1f p99-us %.1f p999-us %.2f allocs/op %d rss-B %.1f loadgen-cpu-%%\n",
+		fmt.Fprintf(&b, "BenchmarkEcho/impl=%s/size=%s/conns=%d %d %.1f ns/op %.0f qps %.3f us/req-cpu %.1f avg-us %.1f p50-us %.1f p99-us %.1f p999-us %.2f allocs/op %.1f srv-rqwait-%% %d rss-B %.1f loadgen-cpu-%%\n",
 			s.impl, sizeName(s.size), s.conns, s.requests, 1e9/max(s.qps, 1e-9), s.qps, s.usPerReq(), us(s.mean), us(s.p50), us(s.p99), us(s.p999),
-			s.allocsPerReq, s.rss, 100*s.loaderUtil())
+			s.allocsPerReq, 100*s.rqWait(), s.rss, 100*s.loaderUtil())
 	}
 	return b.String()
 }
