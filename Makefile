@@ -31,10 +31,12 @@ vet: ## go vet every module, for linux and darwin.
 	@set -e; for m in $(MODULES); do echo "== vet $$m"; (cd $$m && $(GO) vet ./... && GOOS=darwin $(GO) vet ./...); done
 
 .PHONY: test
-test: deps fmt-check vet ## Run every test: vet, gofmt, go test -race over every module, purego build.
+test: deps fmt-check vet ## Run every test: vet, gofmt, go test -race over every module, purego and invariants builds.
 	@set -e; for m in $(MODULES); do echo "== test $$m"; (cd $$m && $(GO) test $(RACE) -timeout 12m ./...); done
 	@echo "== test purego (pure-Go twins of the assembly)"
 	$(GO) test -tags purego -timeout 5m ./internal/simd/... ./thrift/...
+	@echo "== invariants build (use-after-release poisoning, double-release checks)"
+	$(GO) test -tags invariants -timeout 5m ./linkbuf/... ./netpoll/... ./callinfo/...
 	@echo "== benchmark smoke run (each benchmark once)"
 	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 5m ./linkbuf/... ./internal/... ./thrift/...
 
