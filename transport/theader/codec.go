@@ -200,7 +200,7 @@ func Size(h *Header) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	return FixedSize + (n+3)&^3, nil
+	return headerframe.HeaderSize(n), nil
 }
 
 // Encode writes h as the start of a frame whose payload (as on the wire: after Transform) is
@@ -216,13 +216,7 @@ func Encode(b []byte, h *Header, payloadLen int) (n int) {
 	if err != nil {
 		panic(err)
 	}
-	area := (info + 3) &^ 3
-	total := FixedSize + area
-	if err := format.CheckPayload(area, payloadLen); err != nil {
-		panic(err)
-	}
-	b = b[:total]
-	format.PutFixed(b, h.Flags, h.SeqID, area, payloadLen)
+	b = format.Begin(b, info, h.Flags, h.SeqID, payloadLen)
 	i := putUvarint(b, FixedSize, uint32(h.Protocol))
 	i = putUvarint(b, i, uint32(len(h.Transforms)))
 	for _, t := range h.Transforms {
@@ -238,8 +232,7 @@ func Encode(b []byte, h *Header, payloadLen int) (n int) {
 			i += copy(b[i:], p.Value)
 		}
 	}
-	clear(b[i:total])
-	return total
+	return len(b) // Begin zeroed the padding after the info bytes
 }
 
 func putUvarint(b []byte, i int, v uint32) int {

@@ -231,7 +231,7 @@ func Size(h *Header) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	return FixedSize + (n+3)&^3, nil
+	return headerframe.HeaderSize(n), nil
 }
 
 // Encode writes h as the start of a frame whose payload is payloadLen bytes: LENGTH (covering header
@@ -247,13 +247,7 @@ func Encode(b []byte, h *Header, payloadLen int) (n int) {
 	if err != nil {
 		panic(err)
 	}
-	area := (info + 3) &^ 3
-	total := FixedSize + area
-	if err := format.CheckPayload(area, payloadLen); err != nil {
-		panic(err)
-	}
-	b = b[:total]
-	format.PutFixed(b, h.Flags, h.SeqID, area, payloadLen)
+	b = format.Begin(b, info, h.Flags, h.SeqID, payloadLen)
 	b[14] = byte(h.Protocol)
 	b[15] = byte(len(h.Transforms))
 	i := 16 + copy(b[16:], h.Transforms)
@@ -279,8 +273,7 @@ func Encode(b []byte, h *Header, payloadLen int) (n int) {
 			i = putStr16(b, i+2, p.Value)
 		}
 	}
-	clear(b[i:total])
-	return total
+	return len(b) // Begin zeroed the padding after the info bytes
 }
 
 func putStr16(b []byte, i int, s string) int {

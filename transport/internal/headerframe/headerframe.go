@@ -95,6 +95,25 @@ func (f *Format) Decode(frame []byte) (flags uint16, seq int32, areaEnd int, err
 	return binary.BigEndian.Uint16(frame[6:]), int32(binary.BigEndian.Uint32(frame[8:])), areaEnd, nil
 }
 
+// HeaderSize returns the bytes of the fixed part plus a header-info area of info bytes padded to a
+// multiple of 4: where the payload starts.
+func HeaderSize(info int) int { return FixedSize + (info+3)&^3 }
+
+// Begin starts a frame in b whose header-info area holds info bytes (padded to 4) and whose payload is
+// payloadLen bytes: it checks that they can be framed (panicking otherwise, since a wrong LENGTH would
+// corrupt the connection), writes the fixed part and returns b[:HeaderSize(info)] with the padding
+// zeroed, for the caller to fill the area from offset FixedSize.
+func (f *Format) Begin(b []byte, info int, flags uint16, seq int32, payloadLen int) []byte {
+	area := (info + 3) &^ 3
+	if err := f.CheckPayload(area, payloadLen); err != nil {
+		panic(err)
+	}
+	b = b[:FixedSize+area]
+	f.PutFixed(b, flags, seq, area, payloadLen)
+	clear(b[FixedSize+info:])
+	return b
+}
+
 // CheckPayload returns an error wrapping TooLarge if a header-info area of area bytes (a multiple of
 // 4) and a payload of payloadLen bytes cannot form one frame.
 func (f *Format) CheckPayload(area, payloadLen int) error {

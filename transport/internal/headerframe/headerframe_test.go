@@ -83,3 +83,25 @@ func TestErrors(t *testing.T) {
 		t.Errorf("CheckPayload of a negative payload: %v", err)
 	}
 }
+
+func TestBeginZeroesPadding(t *testing.T) {
+	b := make([]byte, 64)
+	for i := range b {
+		b[i] = 0xAA // a reused, dirty buffer
+	}
+	got := testFmt.Begin(b, 5, 1, 2, 10)
+	if len(got) != HeaderSize(5) || HeaderSize(5) != FixedSize+8 {
+		t.Fatalf("Begin returned %d bytes, HeaderSize(5) = %d; want %d", len(got), HeaderSize(5), FixedSize+8)
+	}
+	if got[FixedSize+4] != 0xAA {
+		t.Fatal("Begin touched the info bytes the caller fills")
+	}
+	for i := FixedSize + 5; i < len(got); i++ {
+		if got[i] != 0 {
+			t.Fatalf("padding byte %d = %#x, want 0", i, got[i])
+		}
+	}
+	if n, err := testFmt.FrameLength(got, 0); err != nil || n != len(got)+10 {
+		t.Fatalf("FrameLength of the begun frame = %d, %v; want %d", n, err, len(got)+10)
+	}
+}
