@@ -38,88 +38,55 @@ func (c *connection) next(n int) ([]byte, error) {
 
 // Peek blocks until n bytes are buffered, then returns them without consuming them.
 func (r *connReader) Peek(n int) ([]byte, error) {
-	c := (*connection)(r)
-	if !c.inGate.acquire() {
-		return nil, c.readErr()
-	}
-	var b []byte
-	err := c.waitReadable(n)
-	if err == nil {
-		if b, err = c.in.Peek(n); err == nil {
-			c.inHeld = true
-		}
-	}
-	c.releaseIn()
-	return b, err
+	return readOp((*connection)(r), n, false, true, (*linkbuf.Buffer).Peek)
 }
 
 // Skip blocks until n bytes are buffered, then drops them.
 func (r *connReader) Skip(n int) error {
-	c := (*connection)(r)
-	if !c.inGate.acquire() {
-		return c.readErr()
-	}
-	err := c.waitReadable(n)
-	if err == nil {
-		if err = c.in.Skip(n); err == nil {
-			c.consumed.Add(int64(n))
-		}
-	}
-	c.releaseIn()
+	_, err := readOp((*connection)(r), n, true, false, skipOp)
 	return err
 }
 
+func skipOp(b *linkbuf.Buffer, n int) (struct{}, error) { return struct{}{}, b.Skip(n) }
+
 // ReadString blocks until n bytes are buffered, then returns a copy of them as a string.
 func (r *connReader) ReadString(n int) (string, error) {
-	c := (*connection)(r)
-	if !c.inGate.acquire() {
-		return "", c.readErr()
-	}
-	var s string
-	err := c.waitReadable(n)
-	if err == nil {
-		if s, err = c.in.ReadString(n); err == nil {
-			c.consumed.Add(int64(n))
-		}
-	}
-	c.releaseIn()
-	return s, err
+	return readOp((*connection)(r), n, true, false, (*linkbuf.Buffer).ReadString)
 }
 
 // ReadBinary blocks until n bytes are buffered, then returns a copy of them.
 func (r *connReader) ReadBinary(n int) ([]byte, error) {
-	c := (*connection)(r)
-	if !c.inGate.acquire() {
-		return nil, c.readErr()
-	}
-	var b []byte
-	err := c.waitReadable(n)
-	if err == nil {
-		if b, err = c.in.ReadBinary(n); err == nil {
-			c.consumed.Add(int64(n))
-		}
-	}
-	c.releaseIn()
-	return b, err
+	return readOp((*connection)(r), n, true, false, (*linkbuf.Buffer).ReadBinary)
 }
 
 // Slice blocks until n bytes are buffered, then returns a Reader sharing them (see
 // linkbuf.Reader.Slice). The returned Reader does not block: it holds exactly n bytes.
 func (r *connReader) Slice(n int) (linkbuf.Reader, error) {
-	c := (*connection)(r)
+	return readOp((*connection)(r), n, true, true, (*linkbuf.Buffer).Slice)
+}
+
+// readOp is the protocol every blocking read but Next follows: take the input gate, wait until n
+// bytes are buffered, run op on the input buffer, and on success count the n bytes as consumed (if
+// consume) and mark the input as held by the reader until Release (if hold: op returned memory that
+// aliases the buffer, so the poller must not shrink it).
+func readOp[T any](c *connection, n int, consume, hold bool, op func(*linkbuf.Buffer, int) (T, error)) (T, error) {
+	var v T
 	if !c.inGate.acquire() {
-		return nil, c.readErr()
+		return v, c.readErr()
 	}
-	var s linkbuf.Reader
 	err := c.waitReadable(n)
 	if err == nil {
-		if s, err = c.in.Slice(n); err == nil {
-			c.consumed.Add(int64(n))
-			c.inHeld = true
+		if v, err = op(c.in, n); err == nil {
+			if consume {
+				c.consumed.Add(int64(n))
+			}
+			if hold {
+				c.inHeld = true
+			}
 		}
 	}
 	c.releaseIn()
-	return s, err
+	return v, err
 }
 
 // Len returns the number of buffered input bytes; it does not block.
