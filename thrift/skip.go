@@ -16,7 +16,7 @@ func (BinaryProtocol) Skip(b []byte, t TType) (int, error) {
 // Buffered transport uses it to find where a message ends; errors.Is(err, ErrTruncated) then means
 // "read more".
 func (p BinaryProtocol) SkipMessage(b []byte) (int, error) {
-	_, _, _, n, err := p.ReadMessageBegin(b)
+	_, _, _, n, err := p.ReadMessageBeginNocopy(b)
 	if err != nil {
 		return 0, err
 	}
@@ -174,7 +174,7 @@ func (CompactProtocol) Skip(b []byte, t TType) (int, error) {
 // SkipMessage returns the size of the whole message at the start of b: header and body struct (see
 // BinaryProtocol.SkipMessage).
 func (p CompactProtocol) SkipMessage(b []byte) (int, error) {
-	_, _, _, n, err := p.ReadMessageBegin(b)
+	_, _, _, n, err := p.ReadMessageBeginNocopy(b)
 	if err != nil {
 		return 0, err
 	}

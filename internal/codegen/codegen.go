@@ -110,6 +110,19 @@ func Generate(doc *idl.Document, opts Options) ([]*File, error) {
 			Source:     d.Path,
 			Content:    out,
 		})
+		for _, svc := range m.services {
+			dir, name, src := serviceFile(m, svc)
+			out, err := format.Source(src)
+			if err != nil {
+				return nil, fmt.Errorf("codegen: %s: formatting generated code: %v\n%s", d.Path, err, src)
+			}
+			files = append(files, &File{
+				Path:       path.Join(dir, name),
+				ImportPath: p.importPath + "/" + path.Base(dir),
+				Source:     d.Path,
+				Content:    out,
+			})
+		}
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	for i := 1; i < len(files); i++ {

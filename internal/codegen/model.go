@@ -16,7 +16,10 @@ type fileModel struct {
 	imports []importSpec // generated packages this file refers to, in order of first use
 	decls   []any        // *enumModel, *typedefModel, *constModel, *structModel, *serviceModel in source order
 	structs []*structModel
-	usesFmt bool
+	usesFmt    bool
+	usesErrors bool // a handler matches declared exceptions with errors.As
+	// services lists the services whose client and handler code is generated (Binary codec only).
+	services []*serviceModel
 }
 
 type importSpec struct{ alias, path string }
@@ -71,6 +74,11 @@ type serviceModel struct {
 	methods []*methodModel
 	all     []methodRef // flattened, own methods first, then the base's
 	base    string
+	// baseGo is the Go name of the base service's handler interface, qualified ("shared.SharedService"),
+	// or "" without a base; its client is baseGo+"Client", built by its package's "New...Client".
+	baseGo       string
+	baseNewGo    string // qualified constructor of the base's client
+	baseClientGo string // qualified base client type, without the package for the embedded field name
 }
 
 type methodModel struct {
@@ -85,6 +93,7 @@ type methodRef struct {
 	oneway    bool
 	newArgs   string // Go expression of the constructor
 	newResult string // "" for oneway
+	handler   string // Go expression of the thrift.MethodInfo Handler
 }
 
 // buildFile builds the model of one document.
@@ -135,8 +144,10 @@ func buildFile(pl *planning, d *idl.Document) (*fileModel, error) {
 			if err != nil {
 				return nil, err
 			}
-			if err := claim(svc.goName+"ServiceInfo", x.Pos); err != nil {
-				return nil, err
+			for _, n := range []string{svc.goName + "ServiceInfo", svc.goName, svc.goName + "Client", "New" + svc.goName + "Client"} {
+				if err := claim(n, x.Pos); err != nil {
+					return nil, err
+				}
 			}
 			for _, mm := range svc.methods {
 				if err := claim(mm.args.goName, mm.fn.Pos); err != nil {
@@ -290,11 +301,17 @@ func (m *fileModel) buildService(s *idl.Service) (*serviceModel, error) {
 		}
 		svc.methods = append(svc.methods, mm)
 		names[fn.Name] = true
-		ref := methodRef{name: fn.Name, oneway: fn.Oneway, newArgs: "New" + args.goName + "()"}
+		ref := methodRef{name: fn.Name, oneway: fn.Oneway, newArgs: "New" + args.goName + "()", handler: mm.handlerName(svc)}
 		if mm.result != nil {
 			ref.newResult = "New" + mm.result.goName + "()"
 		}
 		svc.all = append(svc.all, ref)
+	}
+	if s.Base != nil {
+		bg := goName(s.Base.Name)
+		svc.baseGo = m.qual(s.BaseDoc, bg)
+		svc.baseNewGo = m.qual(s.BaseDoc, "New"+bg+"Client")
+		svc.baseClientGo = m.qual(s.BaseDoc, bg+"Client")
 	}
 	// Flatten the base services' methods.
 	base, baseDoc := s.Base, s.BaseDoc
@@ -306,7 +323,8 @@ func (m *fileModel) buildService(s *idl.Service) (*serviceModel, error) {
 			}
 			names[fn.Name] = true
 			prefix := bg + goName(fn.Name)
-			ref := methodRef{name: fn.Name, oneway: fn.Oneway, newArgs: m.qual(baseDoc, "New"+prefix+"Args") + "()"}
+			ref := methodRef{name: fn.Name, oneway: fn.Oneway, newArgs: m.qual(baseDoc, "New"+prefix+"Args") + "()",
+				handler: m.qual(baseDoc, bg+"ServiceInfo") + ".Method(" + quote(fn.Name) + ").Handler"}
 			if !fn.Oneway {
 				ref.newResult = m.qual(baseDoc, "New"+prefix+"Result") + "()"
 			}

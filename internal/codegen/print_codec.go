@@ -395,6 +395,7 @@ func (m *fileModel) printServiceInfo(p *printer, svc *serviceModel) {
 		if r.newResult != "" {
 			fmt.Fprintf(&b, ", NewResult: func() thrift.FastCodec { return %s }", r.newResult)
 		}
+		fmt.Fprintf(&b, ", Handler: %s", r.handler)
 		b.WriteString("},")
 		p.P(b.String())
 	}

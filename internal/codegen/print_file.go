@@ -35,9 +35,17 @@ func printFile(m *fileModel, proto Protocol) []byte {
 				if mm.result != nil {
 					m.printStruct(body, mm.result, proto)
 				}
+				if proto.binary() {
+					m.printReset(body, mm.args)
+					if mm.result != nil {
+						m.printReset(body, mm.result)
+					}
+				}
 			}
 			if proto.binary() {
+				m.printService(body, x)
 				m.printServiceInfo(body, x)
+				m.services = append(m.services, x)
 			}
 		}
 	}
@@ -54,10 +62,19 @@ func printFile(m *fileModel, proto Protocol) []byte {
 	out.P("package ", m.pkg.name)
 	out.P()
 	out.P("import (")
+	if len(m.services) > 0 {
+		out.P(`"context"`)
+	}
+	if m.usesErrors {
+		out.P(`"errors"`)
+	}
 	if m.usesFmt {
 		out.P(`"fmt"`)
-		out.P()
 	}
+	if len(m.services) > 0 {
+		out.P(`"sync"`)
+	}
+	out.P()
 	out.P(`"github.com/kestrel-rpc/kestrel/thrift"`)
 	imports := append([]importSpec(nil), m.imports...)
 	sort.Slice(imports, func(i, j int) bool { return imports[i].path < imports[j].path })

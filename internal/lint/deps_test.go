@@ -34,6 +34,8 @@ var layers = map[string]int{
 	"callinfo":   2,
 	"metainfo":   2,
 	"endpoint":   2,
+	"codec":      2,
+	"rpcerr":     2,
 
 	"discovery":    3,
 	"loadbalance":  3,
@@ -59,6 +61,8 @@ var layers = map[string]int{
 var sameLayer = map[string][]string{
 	"thrift/idl": {"thrift"},
 	"callinfo":   {"transport"}, // a call's record names its transport kind and protocol
+	// the message codec frames Thrift messages with every transport
+	"codec": {"transport", "transport/"},
 }
 
 // leafHelpers sit at the very bottom of L0: any package may import them, and they import no Kestrel

@@ -7,7 +7,9 @@
 package echo
 
 import (
+	"context"
 	"fmt"
+	"sync"
 
 	"github.com/kestrel-rpc/kestrel/thrift"
 )
@@ -593,10 +595,73 @@ func (p *EchoEchoResult) fastRead(b []byte, depth int, arena string) (int, error
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewEchoEchoArgs would return it.
+func (p *EchoEchoArgs) Reset() {
+	*p = EchoEchoArgs{}
+}
+
+// Reset clears p for reuse, as NewEchoEchoResult would return it.
+func (p *EchoEchoResult) Reset() {
+	*p = EchoEchoResult{}
+}
+
+// Echo is the handler interface of service Echo: a server calls it for each request, and EchoClient
+// implements it by calling a remote server.
+type Echo interface {
+	Echo(ctx context.Context, req *Request) (ret *Response, err error)
+}
+
+// EchoClient calls service Echo through a thrift.Caller, usually a *client.Client built with
+// EchoServiceInfo (the generated sub-package's NewClient does that). It is safe for concurrent use.
+type EchoClient struct {
+	c thrift.Caller
+}
+
+// NewEchoClient returns the client of service Echo that makes its calls through c.
+func NewEchoClient(c thrift.Caller) *EchoClient {
+	return &EchoClient{c: c}
+}
+
+// echoEchoCall holds the args and result of one echo call, pooled across calls.
+type echoEchoCall struct {
+	args   EchoEchoArgs
+	result EchoEchoResult
+}
+
+var echoEchoCalls = sync.Pool{New: func() any { return new(echoEchoCall) }}
+
+// Echo calls echo.
+func (p *EchoClient) Echo(ctx context.Context, req *Request) (ret *Response, err error) {
+	call := echoEchoCalls.Get().(*echoEchoCall)
+	call.args.Req = req
+	err = p.c.Call(ctx, "echo", &call.args, &call.result)
+	res := call.result
+	*call = echoEchoCall{}
+	echoEchoCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "echo failed: unknown result")
+	}
+	return res.Success, nil
+}
+
+// echoEchoHandler serves echo: the thrift.MethodInfo Handler of EchoServiceInfo.
+func echoEchoHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*EchoEchoArgs)
+	ret, err := handler.(Echo).Echo(ctx, a.Req)
+	if err != nil {
+		return err
+	}
+	result.(*EchoEchoResult).Success = ret
+	return nil
+}
+
 // EchoServiceInfo describes service Echo for the RPC core: its methods, the base service's included.
 var EchoServiceInfo = &thrift.ServiceInfo{
 	Name: "Echo",
 	Methods: []thrift.MethodInfo{
-		{Name: "echo", NewArgs: func() thrift.FastCodec { return NewEchoEchoArgs() }, NewResult: func() thrift.FastCodec { return NewEchoEchoResult() }},
+		{Name: "echo", NewArgs: func() thrift.FastCodec { return NewEchoEchoArgs() }, NewResult: func() thrift.FastCodec { return NewEchoEchoResult() }, Handler: echoEchoHandler},
 	},
 }

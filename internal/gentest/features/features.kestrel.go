@@ -9,7 +9,10 @@
 package features
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"sync"
 
 	common "github.com/kestrel-rpc/kestrel/internal/gentest/features/common"
 	"github.com/kestrel-rpc/kestrel/thrift"
@@ -6984,6 +6987,16 @@ func (p *SvcEchoResult) compactRead(b []byte, depth int) (int, error) {
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewSvcEchoArgs would return it.
+func (p *SvcEchoArgs) Reset() {
+	*p = SvcEchoArgs{}
+}
+
+// Reset clears p for reuse, as NewSvcEchoResult would return it.
+func (p *SvcEchoResult) Reset() {
+	*p = SvcEchoResult{}
+}
+
 // SvcNothingArgs holds the arguments of Svc_nothing.
 type SvcNothingArgs struct {
 }
@@ -7226,6 +7239,16 @@ func (p *SvcNothingResult) compactRead(b []byte, depth int) (int, error) {
 		off += n
 	}
 	return off, nil
+}
+
+// Reset clears p for reuse, as NewSvcNothingArgs would return it.
+func (p *SvcNothingArgs) Reset() {
+	*p = SvcNothingArgs{}
+}
+
+// Reset clears p for reuse, as NewSvcNothingResult would return it.
+func (p *SvcNothingResult) Reset() {
+	*p = SvcNothingResult{}
 }
 
 // SvcAddArgs holds the arguments of Svc_add.
@@ -7611,6 +7634,16 @@ func (p *SvcAddResult) compactRead(b []byte, depth int) (int, error) {
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewSvcAddArgs would return it.
+func (p *SvcAddArgs) Reset() {
+	*p = SvcAddArgs{}
+}
+
+// Reset clears p for reuse, as NewSvcAddResult would return it.
+func (p *SvcAddResult) Reset() {
+	*p = SvcAddResult{}
+}
+
 // SvcFireArgs holds the arguments of Svc_fire.
 type SvcFireArgs struct {
 	What string `thrift:"what,1"`
@@ -7787,6 +7820,11 @@ func (p *SvcFireArgs) compactRead(b []byte, depth int) (int, error) {
 		off += n
 	}
 	return off, nil
+}
+
+// Reset clears p for reuse, as NewSvcFireArgs would return it.
+func (p *SvcFireArgs) Reset() {
+	*p = SvcFireArgs{}
 }
 
 // SvcPointsArgs holds the arguments of Svc_points.
@@ -8266,18 +8304,227 @@ func (p *SvcPointsResult) compactRead(b []byte, depth int) (int, error) {
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewSvcPointsArgs would return it.
+func (p *SvcPointsArgs) Reset() {
+	*p = SvcPointsArgs{}
+}
+
+// Reset clears p for reuse, as NewSvcPointsResult would return it.
+func (p *SvcPointsResult) Reset() {
+	*p = SvcPointsResult{}
+}
+
+// Svc is the handler interface of service Svc: a server calls it for each request, and SvcClient
+// implements it by calling a remote server.
+type Svc interface {
+	common.Base
+	Echo(ctx context.Context, req *Echo) (ret *Echo, err error)
+	Nothing(ctx context.Context) (err error)
+	Add(ctx context.Context, a_ int64, b_ int64) (ret int64, err error)
+	Fire(ctx context.Context, what string) (err error)
+	Points(ctx context.Context, ids IDs, name string) (ret []*common.Point, err error)
+}
+
+// SvcClient calls service Svc through a thrift.Caller, usually a *client.Client built with
+// SvcServiceInfo (the generated sub-package's NewClient does that). It is safe for concurrent use.
+type SvcClient struct {
+	*common.BaseClient
+	c thrift.Caller
+}
+
+// NewSvcClient returns the client of service Svc that makes its calls through c.
+func NewSvcClient(c thrift.Caller) *SvcClient {
+	return &SvcClient{BaseClient: common.NewBaseClient(c), c: c}
+}
+
+// svcEchoCall holds the args and result of one echo call, pooled across calls.
+type svcEchoCall struct {
+	args   SvcEchoArgs
+	result SvcEchoResult
+}
+
+var svcEchoCalls = sync.Pool{New: func() any { return new(svcEchoCall) }}
+
+// Echo calls echo.
+func (p *SvcClient) Echo(ctx context.Context, req *Echo) (ret *Echo, err error) {
+	call := svcEchoCalls.Get().(*svcEchoCall)
+	call.args.Req = req
+	err = p.c.Call(ctx, "echo", &call.args, &call.result)
+	res := call.result
+	*call = svcEchoCall{}
+	svcEchoCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Oops != nil {
+		return ret, res.Oops
+	}
+	if res.Nf != nil {
+		return ret, res.Nf
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "echo failed: unknown result")
+	}
+	return res.Success, nil
+}
+
+// svcNothingCall holds the args and result of one nothing call, pooled across calls.
+type svcNothingCall struct {
+	args   SvcNothingArgs
+	result SvcNothingResult
+}
+
+var svcNothingCalls = sync.Pool{New: func() any { return new(svcNothingCall) }}
+
+// Nothing calls nothing.
+func (p *SvcClient) Nothing(ctx context.Context) (err error) {
+	call := svcNothingCalls.Get().(*svcNothingCall)
+	err = p.c.Call(ctx, "nothing", &call.args, &call.result)
+	*call = svcNothingCall{}
+	svcNothingCalls.Put(call)
+	return err
+}
+
+// svcAddCall holds the args and result of one add call, pooled across calls.
+type svcAddCall struct {
+	args   SvcAddArgs
+	result SvcAddResult
+}
+
+var svcAddCalls = sync.Pool{New: func() any { return new(svcAddCall) }}
+
+// Add calls add.
+func (p *SvcClient) Add(ctx context.Context, a_ int64, b_ int64) (ret int64, err error) {
+	call := svcAddCalls.Get().(*svcAddCall)
+	call.args.A = a_
+	call.args.B = b_
+	err = p.c.Call(ctx, "add", &call.args, &call.result)
+	res := call.result
+	*call = svcAddCall{}
+	svcAddCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "add failed: unknown result")
+	}
+	return *res.Success, nil
+}
+
+// svcFireCall holds the args and result of one fire call, pooled across calls.
+type svcFireCall struct {
+	args SvcFireArgs
+}
+
+var svcFireCalls = sync.Pool{New: func() any { return new(svcFireCall) }}
+
+// Fire calls fire (oneway): it returns once the request is sent.
+func (p *SvcClient) Fire(ctx context.Context, what string) (err error) {
+	call := svcFireCalls.Get().(*svcFireCall)
+	call.args.What = what
+	err = p.c.Call(ctx, "fire", &call.args, nil)
+	*call = svcFireCall{}
+	svcFireCalls.Put(call)
+	return err
+}
+
+// svcPointsCall holds the args and result of one points call, pooled across calls.
+type svcPointsCall struct {
+	args   SvcPointsArgs
+	result SvcPointsResult
+}
+
+var svcPointsCalls = sync.Pool{New: func() any { return new(svcPointsCall) }}
+
+// Points calls points.
+func (p *SvcClient) Points(ctx context.Context, ids IDs, name string) (ret []*common.Point, err error) {
+	call := svcPointsCalls.Get().(*svcPointsCall)
+	call.args.Ids = ids
+	call.args.Name = name
+	err = p.c.Call(ctx, "points", &call.args, &call.result)
+	res := call.result
+	*call = svcPointsCall{}
+	svcPointsCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "points failed: unknown result")
+	}
+	return res.Success, nil
+}
+
+// svcEchoHandler serves echo: the thrift.MethodInfo Handler of SvcServiceInfo.
+func svcEchoHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*SvcEchoArgs)
+	ret, err := handler.(Svc).Echo(ctx, a.Req)
+	if err != nil {
+		res := result.(*SvcEchoResult)
+		var e0 *Oops
+		if errors.As(err, &e0) {
+			res.Oops = e0
+			return nil
+		}
+		var e1 *common.NotFound
+		if errors.As(err, &e1) {
+			res.Nf = e1
+			return nil
+		}
+		return err
+	}
+	result.(*SvcEchoResult).Success = ret
+	return nil
+}
+
+// svcNothingHandler serves nothing: the thrift.MethodInfo Handler of SvcServiceInfo.
+func svcNothingHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	err := handler.(Svc).Nothing(ctx)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+// svcAddHandler serves add: the thrift.MethodInfo Handler of SvcServiceInfo.
+func svcAddHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*SvcAddArgs)
+	ret, err := handler.(Svc).Add(ctx, a.A, a.B)
+	if err != nil {
+		return err
+	}
+	result.(*SvcAddResult).Success = &ret
+	return nil
+}
+
+// svcFireHandler serves fire: the thrift.MethodInfo Handler of SvcServiceInfo.
+func svcFireHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*SvcFireArgs)
+	return handler.(Svc).Fire(ctx, a.What)
+}
+
+// svcPointsHandler serves points: the thrift.MethodInfo Handler of SvcServiceInfo.
+func svcPointsHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*SvcPointsArgs)
+	ret, err := handler.(Svc).Points(ctx, a.Ids, a.Name)
+	if err != nil {
+		return err
+	}
+	result.(*SvcPointsResult).Success = ret
+	return nil
+}
+
 // SvcServiceInfo describes service Svc for the RPC core: its methods, the base service's included.
 var SvcServiceInfo = &thrift.ServiceInfo{
 	Name: "Svc",
 	Base: "common.Base",
 	Methods: []thrift.MethodInfo{
-		{Name: "echo", NewArgs: func() thrift.FastCodec { return NewSvcEchoArgs() }, NewResult: func() thrift.FastCodec { return NewSvcEchoResult() }},
-		{Name: "nothing", NewArgs: func() thrift.FastCodec { return NewSvcNothingArgs() }, NewResult: func() thrift.FastCodec { return NewSvcNothingResult() }},
-		{Name: "add", NewArgs: func() thrift.FastCodec { return NewSvcAddArgs() }, NewResult: func() thrift.FastCodec { return NewSvcAddResult() }},
-		{Name: "fire", Oneway: true, NewArgs: func() thrift.FastCodec { return NewSvcFireArgs() }},
-		{Name: "points", NewArgs: func() thrift.FastCodec { return NewSvcPointsArgs() }, NewResult: func() thrift.FastCodec { return NewSvcPointsResult() }},
-		{Name: "ping", NewArgs: func() thrift.FastCodec { return common.NewBasePingArgs() }, NewResult: func() thrift.FastCodec { return common.NewBasePingResult() }},
-		{Name: "notify", Oneway: true, NewArgs: func() thrift.FastCodec { return common.NewBaseNotifyArgs() }},
+		{Name: "echo", NewArgs: func() thrift.FastCodec { return NewSvcEchoArgs() }, NewResult: func() thrift.FastCodec { return NewSvcEchoResult() }, Handler: svcEchoHandler},
+		{Name: "nothing", NewArgs: func() thrift.FastCodec { return NewSvcNothingArgs() }, NewResult: func() thrift.FastCodec { return NewSvcNothingResult() }, Handler: svcNothingHandler},
+		{Name: "add", NewArgs: func() thrift.FastCodec { return NewSvcAddArgs() }, NewResult: func() thrift.FastCodec { return NewSvcAddResult() }, Handler: svcAddHandler},
+		{Name: "fire", Oneway: true, NewArgs: func() thrift.FastCodec { return NewSvcFireArgs() }, Handler: svcFireHandler},
+		{Name: "points", NewArgs: func() thrift.FastCodec { return NewSvcPointsArgs() }, NewResult: func() thrift.FastCodec { return NewSvcPointsResult() }, Handler: svcPointsHandler},
+		{Name: "ping", NewArgs: func() thrift.FastCodec { return common.NewBasePingArgs() }, NewResult: func() thrift.FastCodec { return common.NewBasePingResult() }, Handler: common.BaseServiceInfo.Method("ping").Handler},
+		{Name: "notify", Oneway: true, NewArgs: func() thrift.FastCodec { return common.NewBaseNotifyArgs() }, Handler: common.BaseServiceInfo.Method("notify").Handler},
 	},
 }
 
@@ -8575,18 +8822,81 @@ func (p *ChildAliveResult) compactRead(b []byte, depth int) (int, error) {
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewChildAliveArgs would return it.
+func (p *ChildAliveArgs) Reset() {
+	*p = ChildAliveArgs{}
+}
+
+// Reset clears p for reuse, as NewChildAliveResult would return it.
+func (p *ChildAliveResult) Reset() {
+	*p = ChildAliveResult{}
+}
+
+// Child is the handler interface of service Child: a server calls it for each request, and ChildClient
+// implements it by calling a remote server.
+type Child interface {
+	Svc
+	Alive(ctx context.Context) (ret bool, err error)
+}
+
+// ChildClient calls service Child through a thrift.Caller, usually a *client.Client built with
+// ChildServiceInfo (the generated sub-package's NewClient does that). It is safe for concurrent use.
+type ChildClient struct {
+	*SvcClient
+	c thrift.Caller
+}
+
+// NewChildClient returns the client of service Child that makes its calls through c.
+func NewChildClient(c thrift.Caller) *ChildClient {
+	return &ChildClient{SvcClient: NewSvcClient(c), c: c}
+}
+
+// childAliveCall holds the args and result of one alive call, pooled across calls.
+type childAliveCall struct {
+	args   ChildAliveArgs
+	result ChildAliveResult
+}
+
+var childAliveCalls = sync.Pool{New: func() any { return new(childAliveCall) }}
+
+// Alive calls alive.
+func (p *ChildClient) Alive(ctx context.Context) (ret bool, err error) {
+	call := childAliveCalls.Get().(*childAliveCall)
+	err = p.c.Call(ctx, "alive", &call.args, &call.result)
+	res := call.result
+	*call = childAliveCall{}
+	childAliveCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "alive failed: unknown result")
+	}
+	return *res.Success, nil
+}
+
+// childAliveHandler serves alive: the thrift.MethodInfo Handler of ChildServiceInfo.
+func childAliveHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	ret, err := handler.(Child).Alive(ctx)
+	if err != nil {
+		return err
+	}
+	result.(*ChildAliveResult).Success = &ret
+	return nil
+}
+
 // ChildServiceInfo describes service Child for the RPC core: its methods, the base service's included.
 var ChildServiceInfo = &thrift.ServiceInfo{
 	Name: "Child",
 	Base: "Svc",
 	Methods: []thrift.MethodInfo{
-		{Name: "alive", NewArgs: func() thrift.FastCodec { return NewChildAliveArgs() }, NewResult: func() thrift.FastCodec { return NewChildAliveResult() }},
-		{Name: "echo", NewArgs: func() thrift.FastCodec { return NewSvcEchoArgs() }, NewResult: func() thrift.FastCodec { return NewSvcEchoResult() }},
-		{Name: "nothing", NewArgs: func() thrift.FastCodec { return NewSvcNothingArgs() }, NewResult: func() thrift.FastCodec { return NewSvcNothingResult() }},
-		{Name: "add", NewArgs: func() thrift.FastCodec { return NewSvcAddArgs() }, NewResult: func() thrift.FastCodec { return NewSvcAddResult() }},
-		{Name: "fire", Oneway: true, NewArgs: func() thrift.FastCodec { return NewSvcFireArgs() }},
-		{Name: "points", NewArgs: func() thrift.FastCodec { return NewSvcPointsArgs() }, NewResult: func() thrift.FastCodec { return NewSvcPointsResult() }},
-		{Name: "ping", NewArgs: func() thrift.FastCodec { return common.NewBasePingArgs() }, NewResult: func() thrift.FastCodec { return common.NewBasePingResult() }},
-		{Name: "notify", Oneway: true, NewArgs: func() thrift.FastCodec { return common.NewBaseNotifyArgs() }},
+		{Name: "alive", NewArgs: func() thrift.FastCodec { return NewChildAliveArgs() }, NewResult: func() thrift.FastCodec { return NewChildAliveResult() }, Handler: childAliveHandler},
+		{Name: "echo", NewArgs: func() thrift.FastCodec { return NewSvcEchoArgs() }, NewResult: func() thrift.FastCodec { return NewSvcEchoResult() }, Handler: SvcServiceInfo.Method("echo").Handler},
+		{Name: "nothing", NewArgs: func() thrift.FastCodec { return NewSvcNothingArgs() }, NewResult: func() thrift.FastCodec { return NewSvcNothingResult() }, Handler: SvcServiceInfo.Method("nothing").Handler},
+		{Name: "add", NewArgs: func() thrift.FastCodec { return NewSvcAddArgs() }, NewResult: func() thrift.FastCodec { return NewSvcAddResult() }, Handler: SvcServiceInfo.Method("add").Handler},
+		{Name: "fire", Oneway: true, NewArgs: func() thrift.FastCodec { return NewSvcFireArgs() }, Handler: SvcServiceInfo.Method("fire").Handler},
+		{Name: "points", NewArgs: func() thrift.FastCodec { return NewSvcPointsArgs() }, NewResult: func() thrift.FastCodec { return NewSvcPointsResult() }, Handler: SvcServiceInfo.Method("points").Handler},
+		{Name: "ping", NewArgs: func() thrift.FastCodec { return common.NewBasePingArgs() }, NewResult: func() thrift.FastCodec { return common.NewBasePingResult() }, Handler: common.BaseServiceInfo.Method("ping").Handler},
+		{Name: "notify", Oneway: true, NewArgs: func() thrift.FastCodec { return common.NewBaseNotifyArgs() }, Handler: common.BaseServiceInfo.Method("notify").Handler},
 	},
 }

@@ -5,7 +5,10 @@
 package thrifttest
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/kestrel-rpc/kestrel/thrift"
 )
@@ -3901,6 +3904,16 @@ func (p *ThriftTestTestVoidResult) compactRead(b []byte, depth int) (int, error)
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewThriftTestTestVoidArgs would return it.
+func (p *ThriftTestTestVoidArgs) Reset() {
+	*p = ThriftTestTestVoidArgs{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestVoidResult would return it.
+func (p *ThriftTestTestVoidResult) Reset() {
+	*p = ThriftTestTestVoidResult{}
+}
+
 // ThriftTestTestStringArgs holds the arguments of ThriftTest_testString.
 type ThriftTestTestStringArgs struct {
 	Thing string `thrift:"thing,1"`
@@ -4270,6 +4283,16 @@ func (p *ThriftTestTestStringResult) compactRead(b []byte, depth int) (int, erro
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewThriftTestTestStringArgs would return it.
+func (p *ThriftTestTestStringArgs) Reset() {
+	*p = ThriftTestTestStringArgs{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestStringResult would return it.
+func (p *ThriftTestTestStringResult) Reset() {
+	*p = ThriftTestTestStringResult{}
+}
+
 // ThriftTestTestBoolArgs holds the arguments of ThriftTest_testBool.
 type ThriftTestTestBoolArgs struct {
 	Thing bool `thrift:"thing,1"`
@@ -4600,6 +4623,16 @@ func (p *ThriftTestTestBoolResult) compactRead(b []byte, depth int) (int, error)
 		off += n
 	}
 	return off, nil
+}
+
+// Reset clears p for reuse, as NewThriftTestTestBoolArgs would return it.
+func (p *ThriftTestTestBoolArgs) Reset() {
+	*p = ThriftTestTestBoolArgs{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestBoolResult would return it.
+func (p *ThriftTestTestBoolResult) Reset() {
+	*p = ThriftTestTestBoolResult{}
 }
 
 // ThriftTestTestByteArgs holds the arguments of ThriftTest_testByte.
@@ -4948,6 +4981,16 @@ func (p *ThriftTestTestByteResult) compactRead(b []byte, depth int) (int, error)
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewThriftTestTestByteArgs would return it.
+func (p *ThriftTestTestByteArgs) Reset() {
+	*p = ThriftTestTestByteArgs{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestByteResult would return it.
+func (p *ThriftTestTestByteResult) Reset() {
+	*p = ThriftTestTestByteResult{}
+}
+
 // ThriftTestTestI32Args holds the arguments of ThriftTest_testI32.
 type ThriftTestTestI32Args struct {
 	Thing int32 `thrift:"thing,1"`
@@ -5292,6 +5335,16 @@ func (p *ThriftTestTestI32Result) compactRead(b []byte, depth int) (int, error) 
 		off += n
 	}
 	return off, nil
+}
+
+// Reset clears p for reuse, as NewThriftTestTestI32Args would return it.
+func (p *ThriftTestTestI32Args) Reset() {
+	*p = ThriftTestTestI32Args{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestI32Result would return it.
+func (p *ThriftTestTestI32Result) Reset() {
+	*p = ThriftTestTestI32Result{}
 }
 
 // ThriftTestTestI64Args holds the arguments of ThriftTest_testI64.
@@ -5640,6 +5693,16 @@ func (p *ThriftTestTestI64Result) compactRead(b []byte, depth int) (int, error) 
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewThriftTestTestI64Args would return it.
+func (p *ThriftTestTestI64Args) Reset() {
+	*p = ThriftTestTestI64Args{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestI64Result would return it.
+func (p *ThriftTestTestI64Result) Reset() {
+	*p = ThriftTestTestI64Result{}
+}
+
 // ThriftTestTestDoubleArgs holds the arguments of ThriftTest_testDouble.
 type ThriftTestTestDoubleArgs struct {
 	Thing float64 `thrift:"thing,1"`
@@ -5984,6 +6047,16 @@ func (p *ThriftTestTestDoubleResult) compactRead(b []byte, depth int) (int, erro
 		off += n
 	}
 	return off, nil
+}
+
+// Reset clears p for reuse, as NewThriftTestTestDoubleArgs would return it.
+func (p *ThriftTestTestDoubleArgs) Reset() {
+	*p = ThriftTestTestDoubleArgs{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestDoubleResult would return it.
+func (p *ThriftTestTestDoubleResult) Reset() {
+	*p = ThriftTestTestDoubleResult{}
 }
 
 // ThriftTestTestBinaryArgs holds the arguments of ThriftTest_testBinary.
@@ -6354,6 +6427,16 @@ func (p *ThriftTestTestBinaryResult) compactRead(b []byte, depth int) (int, erro
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewThriftTestTestBinaryArgs would return it.
+func (p *ThriftTestTestBinaryArgs) Reset() {
+	*p = ThriftTestTestBinaryArgs{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestBinaryResult would return it.
+func (p *ThriftTestTestBinaryResult) Reset() {
+	*p = ThriftTestTestBinaryResult{}
+}
+
 // ThriftTestTestUuidArgs holds the arguments of ThriftTest_testUuid.
 type ThriftTestTestUuidArgs struct {
 	Thing thrift.UUID `thrift:"thing,1"`
@@ -6698,6 +6781,16 @@ func (p *ThriftTestTestUuidResult) compactRead(b []byte, depth int) (int, error)
 		off += n
 	}
 	return off, nil
+}
+
+// Reset clears p for reuse, as NewThriftTestTestUuidArgs would return it.
+func (p *ThriftTestTestUuidArgs) Reset() {
+	*p = ThriftTestTestUuidArgs{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestUuidResult would return it.
+func (p *ThriftTestTestUuidResult) Reset() {
+	*p = ThriftTestTestUuidResult{}
 }
 
 // ThriftTestTestStructArgs holds the arguments of ThriftTest_testStruct.
@@ -7086,6 +7179,16 @@ func (p *ThriftTestTestStructResult) compactRead(b []byte, depth int) (int, erro
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewThriftTestTestStructArgs would return it.
+func (p *ThriftTestTestStructArgs) Reset() {
+	*p = ThriftTestTestStructArgs{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestStructResult would return it.
+func (p *ThriftTestTestStructResult) Reset() {
+	*p = ThriftTestTestStructResult{}
+}
+
 // ThriftTestTestNestArgs holds the arguments of ThriftTest_testNest.
 type ThriftTestTestNestArgs struct {
 	Thing *Xtruct2 `thrift:"thing,1"`
@@ -7470,6 +7573,16 @@ func (p *ThriftTestTestNestResult) compactRead(b []byte, depth int) (int, error)
 		off += n
 	}
 	return off, nil
+}
+
+// Reset clears p for reuse, as NewThriftTestTestNestArgs would return it.
+func (p *ThriftTestTestNestArgs) Reset() {
+	*p = ThriftTestTestNestArgs{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestNestResult would return it.
+func (p *ThriftTestTestNestResult) Reset() {
+	*p = ThriftTestTestNestResult{}
 }
 
 // ThriftTestTestMapArgs holds the arguments of ThriftTest_testMap.
@@ -7912,6 +8025,16 @@ func (p *ThriftTestTestMapResult) compactRead(b []byte, depth int) (int, error) 
 		off += n
 	}
 	return off, nil
+}
+
+// Reset clears p for reuse, as NewThriftTestTestMapArgs would return it.
+func (p *ThriftTestTestMapArgs) Reset() {
+	*p = ThriftTestTestMapArgs{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestMapResult would return it.
+func (p *ThriftTestTestMapResult) Reset() {
+	*p = ThriftTestTestMapResult{}
 }
 
 // ThriftTestTestStringMapArgs holds the arguments of ThriftTest_testStringMap.
@@ -8416,6 +8539,16 @@ func (p *ThriftTestTestStringMapResult) compactRead(b []byte, depth int) (int, e
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewThriftTestTestStringMapArgs would return it.
+func (p *ThriftTestTestStringMapArgs) Reset() {
+	*p = ThriftTestTestStringMapArgs{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestStringMapResult would return it.
+func (p *ThriftTestTestStringMapResult) Reset() {
+	*p = ThriftTestTestStringMapResult{}
+}
+
 // ThriftTestTestSetArgs holds the arguments of ThriftTest_testSet.
 type ThriftTestTestSetArgs struct {
 	Thing []int32 `thrift:"thing,1"`
@@ -8800,6 +8933,16 @@ func (p *ThriftTestTestSetResult) compactRead(b []byte, depth int) (int, error) 
 		off += n
 	}
 	return off, nil
+}
+
+// Reset clears p for reuse, as NewThriftTestTestSetArgs would return it.
+func (p *ThriftTestTestSetArgs) Reset() {
+	*p = ThriftTestTestSetArgs{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestSetResult would return it.
+func (p *ThriftTestTestSetResult) Reset() {
+	*p = ThriftTestTestSetResult{}
 }
 
 // ThriftTestTestListArgs holds the arguments of ThriftTest_testList.
@@ -9188,6 +9331,16 @@ func (p *ThriftTestTestListResult) compactRead(b []byte, depth int) (int, error)
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewThriftTestTestListArgs would return it.
+func (p *ThriftTestTestListArgs) Reset() {
+	*p = ThriftTestTestListArgs{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestListResult would return it.
+func (p *ThriftTestTestListResult) Reset() {
+	*p = ThriftTestTestListResult{}
+}
+
 // ThriftTestTestEnumArgs holds the arguments of ThriftTest_testEnum.
 type ThriftTestTestEnumArgs struct {
 	Thing Numberz `thrift:"thing,1"`
@@ -9536,6 +9689,16 @@ func (p *ThriftTestTestEnumResult) compactRead(b []byte, depth int) (int, error)
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewThriftTestTestEnumArgs would return it.
+func (p *ThriftTestTestEnumArgs) Reset() {
+	*p = ThriftTestTestEnumArgs{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestEnumResult would return it.
+func (p *ThriftTestTestEnumResult) Reset() {
+	*p = ThriftTestTestEnumResult{}
+}
+
 // ThriftTestTestTypedefArgs holds the arguments of ThriftTest_testTypedef.
 type ThriftTestTestTypedefArgs struct {
 	Thing UserId `thrift:"thing,1"`
@@ -9882,6 +10045,16 @@ func (p *ThriftTestTestTypedefResult) compactRead(b []byte, depth int) (int, err
 		off += n
 	}
 	return off, nil
+}
+
+// Reset clears p for reuse, as NewThriftTestTestTypedefArgs would return it.
+func (p *ThriftTestTestTypedefArgs) Reset() {
+	*p = ThriftTestTestTypedefArgs{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestTypedefResult would return it.
+func (p *ThriftTestTestTypedefResult) Reset() {
+	*p = ThriftTestTestTypedefResult{}
 }
 
 // ThriftTestTestMapMapArgs holds the arguments of ThriftTest_testMapMap.
@@ -10325,6 +10498,16 @@ func (p *ThriftTestTestMapMapResult) compactRead(b []byte, depth int) (int, erro
 		off += n
 	}
 	return off, nil
+}
+
+// Reset clears p for reuse, as NewThriftTestTestMapMapArgs would return it.
+func (p *ThriftTestTestMapMapArgs) Reset() {
+	*p = ThriftTestTestMapMapArgs{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestMapMapResult would return it.
+func (p *ThriftTestTestMapMapResult) Reset() {
+	*p = ThriftTestTestMapMapResult{}
 }
 
 // ThriftTestTestInsanityArgs holds the arguments of ThriftTest_testInsanity.
@@ -10816,6 +10999,16 @@ func (p *ThriftTestTestInsanityResult) compactRead(b []byte, depth int) (int, er
 		off += n
 	}
 	return off, nil
+}
+
+// Reset clears p for reuse, as NewThriftTestTestInsanityArgs would return it.
+func (p *ThriftTestTestInsanityArgs) Reset() {
+	*p = ThriftTestTestInsanityArgs{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestInsanityResult would return it.
+func (p *ThriftTestTestInsanityResult) Reset() {
+	*p = ThriftTestTestInsanityResult{}
 }
 
 // ThriftTestTestMultiArgs holds the arguments of ThriftTest_testMulti.
@@ -11450,6 +11643,16 @@ func (p *ThriftTestTestMultiResult) compactRead(b []byte, depth int) (int, error
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewThriftTestTestMultiArgs would return it.
+func (p *ThriftTestTestMultiArgs) Reset() {
+	*p = ThriftTestTestMultiArgs{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestMultiResult would return it.
+func (p *ThriftTestTestMultiResult) Reset() {
+	*p = ThriftTestTestMultiResult{}
+}
+
 // ThriftTestTestExceptionArgs holds the arguments of ThriftTest_testException.
 type ThriftTestTestExceptionArgs struct {
 	Arg string `thrift:"arg,1"`
@@ -11819,6 +12022,16 @@ func (p *ThriftTestTestExceptionResult) compactRead(b []byte, depth int) (int, e
 		off += n
 	}
 	return off, nil
+}
+
+// Reset clears p for reuse, as NewThriftTestTestExceptionArgs would return it.
+func (p *ThriftTestTestExceptionArgs) Reset() {
+	*p = ThriftTestTestExceptionArgs{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestExceptionResult would return it.
+func (p *ThriftTestTestExceptionResult) Reset() {
+	*p = ThriftTestTestExceptionResult{}
 }
 
 // ThriftTestTestMultiExceptionArgs holds the arguments of ThriftTest_testMultiException.
@@ -12348,6 +12561,16 @@ func (p *ThriftTestTestMultiExceptionResult) compactRead(b []byte, depth int) (i
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewThriftTestTestMultiExceptionArgs would return it.
+func (p *ThriftTestTestMultiExceptionArgs) Reset() {
+	*p = ThriftTestTestMultiExceptionArgs{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestMultiExceptionResult would return it.
+func (p *ThriftTestTestMultiExceptionResult) Reset() {
+	*p = ThriftTestTestMultiExceptionResult{}
+}
+
 // ThriftTestTestOnewayArgs holds the arguments of ThriftTest_testOneway.
 type ThriftTestTestOnewayArgs struct {
 	SecondsToSleep int32 `thrift:"secondsToSleep,1"`
@@ -12515,33 +12738,1013 @@ func (p *ThriftTestTestOnewayArgs) compactRead(b []byte, depth int) (int, error)
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewThriftTestTestOnewayArgs would return it.
+func (p *ThriftTestTestOnewayArgs) Reset() {
+	*p = ThriftTestTestOnewayArgs{}
+}
+
+// ThriftTest is the handler interface of service ThriftTest: a server calls it for each request, and ThriftTestClient
+// implements it by calling a remote server.
+type ThriftTest interface {
+	// Prints "testVoid()" and returns nothing.
+	TestVoid(ctx context.Context) (err error)
+	// Prints 'testString("%s")' with thing as '%s'
+	// @param string thing - the string to print
+	// @return string - returns the string 'thing'
+	TestString(ctx context.Context, thing string) (ret string, err error)
+	// Prints 'testBool("%s")' where '%s' with thing as 'true' or 'false'
+	// @param bool  thing - the bool data to print
+	// @return bool  - returns the bool 'thing'
+	TestBool(ctx context.Context, thing bool) (ret bool, err error)
+	// Prints 'testByte("%d")' with thing as '%d'
+	// The types i8 and byte are synonyms, use of i8 is encouraged, byte still exists for the sake of compatibility.
+	// @param byte thing - the i8/byte to print
+	// @return i8 - returns the i8/byte 'thing'
+	TestByte(ctx context.Context, thing int8) (ret int8, err error)
+	// Prints 'testI32("%d")' with thing as '%d'
+	// @param i32 thing - the i32 to print
+	// @return i32 - returns the i32 'thing'
+	TestI32(ctx context.Context, thing int32) (ret int32, err error)
+	// Prints 'testI64("%d")' with thing as '%d'
+	// @param i64 thing - the i64 to print
+	// @return i64 - returns the i64 'thing'
+	TestI64(ctx context.Context, thing int64) (ret int64, err error)
+	// Prints 'testDouble("%f")' with thing as '%f'
+	// @param double thing - the double to print
+	// @return double - returns the double 'thing'
+	TestDouble(ctx context.Context, thing float64) (ret float64, err error)
+	// Prints 'testBinary("%s")' where '%s' is a hex-formatted string of thing's data
+	// @param binary  thing - the binary data to print
+	// @return binary  - returns the binary 'thing'
+	TestBinary(ctx context.Context, thing []byte) (ret []byte, err error)
+	// Prints 'testUuid("%s")' where '%s' is the uuid given. Note that the uuid byte order should be correct.
+	// @param uuid  thing - the uuid to print
+	// @return uuid  - returns the uuid 'thing'
+	TestUuid(ctx context.Context, thing thrift.UUID) (ret thrift.UUID, err error)
+	// Prints 'testStruct("{%s}")' where thing has been formatted into a string of comma separated values
+	// @param Xtruct thing - the Xtruct to print
+	// @return Xtruct - returns the Xtruct 'thing'
+	TestStruct(ctx context.Context, thing *Xtruct) (ret *Xtruct, err error)
+	// Prints 'testNest("{%s}")' where thing has been formatted into a string of the nested struct
+	// @param Xtruct2 thing - the Xtruct2 to print
+	// @return Xtruct2 - returns the Xtruct2 'thing'
+	TestNest(ctx context.Context, thing *Xtruct2) (ret *Xtruct2, err error)
+	// Prints 'testMap("{%s")' where thing has been formatted into a string of 'key => value' pairs
+	//
+	//	separated by commas and new lines
+	//
+	// @param map<i32,i32> thing - the map<i32,i32> to print
+	// @return map<i32,i32> - returns the map<i32,i32> 'thing'
+	TestMap(ctx context.Context, thing map[int32]int32) (ret map[int32]int32, err error)
+	// Prints 'testStringMap("{%s}")' where thing has been formatted into a string of 'key => value' pairs
+	//
+	//	separated by commas and new lines
+	//
+	// @param map<string,string> thing - the map<string,string> to print
+	// @return map<string,string> - returns the map<string,string> 'thing'
+	TestStringMap(ctx context.Context, thing map[string]string) (ret map[string]string, err error)
+	// Prints 'testSet("{%s}")' where thing has been formatted into a string of values
+	//
+	//	separated by commas and new lines
+	//
+	// @param set<i32> thing - the set<i32> to print
+	// @return set<i32> - returns the set<i32> 'thing'
+	TestSet(ctx context.Context, thing []int32) (ret []int32, err error)
+	// Prints 'testList("{%s}")' where thing has been formatted into a string of values
+	//
+	//	separated by commas and new lines
+	//
+	// @param list<i32> thing - the list<i32> to print
+	// @return list<i32> - returns the list<i32> 'thing'
+	TestList(ctx context.Context, thing []int32) (ret []int32, err error)
+	// Prints 'testEnum("%d")' where thing has been formatted into its numeric value
+	// @param Numberz thing - the Numberz to print
+	// @return Numberz - returns the Numberz 'thing'
+	TestEnum(ctx context.Context, thing Numberz) (ret Numberz, err error)
+	// Prints 'testTypedef("%d")' with thing as '%d'
+	// @param UserId thing - the UserId to print
+	// @return UserId - returns the UserId 'thing'
+	TestTypedef(ctx context.Context, thing UserId) (ret UserId, err error)
+	// Prints 'testMapMap("%d")' with hello as '%d'
+	// @param i32 hello - the i32 to print
+	// @return map<i32,map<i32,i32>> - returns a dictionary with these values:
+	//
+	//	{-4 => {-4 => -4, -3 => -3, -2 => -2, -1 => -1, }, 4 => {1 => 1, 2 => 2, 3 => 3, 4 => 4, }, }
+	TestMapMap(ctx context.Context, hello int32) (ret map[int32]map[int32]int32, err error)
+	// So you think you've got this all worked out, eh?
+	//
+	// Creates a map with these values and prints it out:
+	//
+	//	{ 1 => { 2 => argument,
+	//	         3 => argument,
+	//	       },
+	//	  2 => { 6 => <empty Insanity struct>, },
+	//	}
+	//
+	// @return map<UserId, map<Numberz,Insanity>> - a map with the above values
+	TestInsanity(ctx context.Context, argument *Insanity) (ret map[UserId]map[Numberz]*Insanity, err error)
+	// Prints 'testMulti()'
+	// @param i8 arg0 -
+	// @param i32 arg1 -
+	// @param i64 arg2 -
+	// @param map<i16, string> arg3 -
+	// @param Numberz arg4 -
+	// @param UserId arg5 -
+	// @return Xtruct - returns an Xtruct with string_thing = "Hello2, byte_thing = arg0, i32_thing = arg1
+	//
+	//	and i64_thing = arg2
+	TestMulti(ctx context.Context, arg0 int8, arg1 int32, arg2 int64, arg3 map[int16]string, arg4 Numberz, arg5 UserId) (ret *Xtruct, err error)
+	// Print 'testException(%s)' with arg as '%s'
+	// @param string arg - a string indication what type of exception to throw
+	// if arg == "Xception" throw Xception with errorCode = 1001 and message = arg
+	// else if arg == "TException" throw TException
+	// else do not throw anything
+	TestException(ctx context.Context, arg string) (err error)
+	// Print 'testMultiException(%s, %s)' with arg0 as '%s' and arg1 as '%s'
+	// @param string arg - a string indicating what type of exception to throw
+	// if arg0 == "Xception" throw Xception with errorCode = 1001 and message = "This is an Xception"
+	// else if arg0 == "Xception2" throw Xception2 with errorCode = 2002 and struct_thing.string_thing = "This is an Xception2"
+	// else do not throw anything
+	// @return Xtruct - an Xtruct with string_thing = arg1
+	TestMultiException(ctx context.Context, arg0 string, arg1 string) (ret *Xtruct, err error)
+	// Print 'testOneway(%d): Sleeping...' with secondsToSleep as '%d'
+	// sleep 'secondsToSleep'
+	// Print 'testOneway(%d): done sleeping!' with secondsToSleep as '%d'
+	// @param i32 secondsToSleep - the number of seconds to sleep
+	TestOneway(ctx context.Context, secondsToSleep int32) (err error)
+}
+
+// ThriftTestClient calls service ThriftTest through a thrift.Caller, usually a *client.Client built with
+// ThriftTestServiceInfo (the generated sub-package's NewClient does that). It is safe for concurrent use.
+type ThriftTestClient struct {
+	c thrift.Caller
+}
+
+// NewThriftTestClient returns the client of service ThriftTest that makes its calls through c.
+func NewThriftTestClient(c thrift.Caller) *ThriftTestClient {
+	return &ThriftTestClient{c: c}
+}
+
+// thriftTestTestVoidCall holds the args and result of one testVoid call, pooled across calls.
+type thriftTestTestVoidCall struct {
+	args   ThriftTestTestVoidArgs
+	result ThriftTestTestVoidResult
+}
+
+var thriftTestTestVoidCalls = sync.Pool{New: func() any { return new(thriftTestTestVoidCall) }}
+
+// TestVoid calls testVoid.
+func (p *ThriftTestClient) TestVoid(ctx context.Context) (err error) {
+	call := thriftTestTestVoidCalls.Get().(*thriftTestTestVoidCall)
+	err = p.c.Call(ctx, "testVoid", &call.args, &call.result)
+	*call = thriftTestTestVoidCall{}
+	thriftTestTestVoidCalls.Put(call)
+	return err
+}
+
+// thriftTestTestStringCall holds the args and result of one testString call, pooled across calls.
+type thriftTestTestStringCall struct {
+	args   ThriftTestTestStringArgs
+	result ThriftTestTestStringResult
+}
+
+var thriftTestTestStringCalls = sync.Pool{New: func() any { return new(thriftTestTestStringCall) }}
+
+// TestString calls testString.
+func (p *ThriftTestClient) TestString(ctx context.Context, thing string) (ret string, err error) {
+	call := thriftTestTestStringCalls.Get().(*thriftTestTestStringCall)
+	call.args.Thing = thing
+	err = p.c.Call(ctx, "testString", &call.args, &call.result)
+	res := call.result
+	*call = thriftTestTestStringCall{}
+	thriftTestTestStringCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "testString failed: unknown result")
+	}
+	return *res.Success, nil
+}
+
+// thriftTestTestBoolCall holds the args and result of one testBool call, pooled across calls.
+type thriftTestTestBoolCall struct {
+	args   ThriftTestTestBoolArgs
+	result ThriftTestTestBoolResult
+}
+
+var thriftTestTestBoolCalls = sync.Pool{New: func() any { return new(thriftTestTestBoolCall) }}
+
+// TestBool calls testBool.
+func (p *ThriftTestClient) TestBool(ctx context.Context, thing bool) (ret bool, err error) {
+	call := thriftTestTestBoolCalls.Get().(*thriftTestTestBoolCall)
+	call.args.Thing = thing
+	err = p.c.Call(ctx, "testBool", &call.args, &call.result)
+	res := call.result
+	*call = thriftTestTestBoolCall{}
+	thriftTestTestBoolCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "testBool failed: unknown result")
+	}
+	return *res.Success, nil
+}
+
+// thriftTestTestByteCall holds the args and result of one testByte call, pooled across calls.
+type thriftTestTestByteCall struct {
+	args   ThriftTestTestByteArgs
+	result ThriftTestTestByteResult
+}
+
+var thriftTestTestByteCalls = sync.Pool{New: func() any { return new(thriftTestTestByteCall) }}
+
+// TestByte calls testByte.
+func (p *ThriftTestClient) TestByte(ctx context.Context, thing int8) (ret int8, err error) {
+	call := thriftTestTestByteCalls.Get().(*thriftTestTestByteCall)
+	call.args.Thing = thing
+	err = p.c.Call(ctx, "testByte", &call.args, &call.result)
+	res := call.result
+	*call = thriftTestTestByteCall{}
+	thriftTestTestByteCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "testByte failed: unknown result")
+	}
+	return *res.Success, nil
+}
+
+// thriftTestTestI32Call holds the args and result of one testI32 call, pooled across calls.
+type thriftTestTestI32Call struct {
+	args   ThriftTestTestI32Args
+	result ThriftTestTestI32Result
+}
+
+var thriftTestTestI32Calls = sync.Pool{New: func() any { return new(thriftTestTestI32Call) }}
+
+// TestI32 calls testI32.
+func (p *ThriftTestClient) TestI32(ctx context.Context, thing int32) (ret int32, err error) {
+	call := thriftTestTestI32Calls.Get().(*thriftTestTestI32Call)
+	call.args.Thing = thing
+	err = p.c.Call(ctx, "testI32", &call.args, &call.result)
+	res := call.result
+	*call = thriftTestTestI32Call{}
+	thriftTestTestI32Calls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "testI32 failed: unknown result")
+	}
+	return *res.Success, nil
+}
+
+// thriftTestTestI64Call holds the args and result of one testI64 call, pooled across calls.
+type thriftTestTestI64Call struct {
+	args   ThriftTestTestI64Args
+	result ThriftTestTestI64Result
+}
+
+var thriftTestTestI64Calls = sync.Pool{New: func() any { return new(thriftTestTestI64Call) }}
+
+// TestI64 calls testI64.
+func (p *ThriftTestClient) TestI64(ctx context.Context, thing int64) (ret int64, err error) {
+	call := thriftTestTestI64Calls.Get().(*thriftTestTestI64Call)
+	call.args.Thing = thing
+	err = p.c.Call(ctx, "testI64", &call.args, &call.result)
+	res := call.result
+	*call = thriftTestTestI64Call{}
+	thriftTestTestI64Calls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "testI64 failed: unknown result")
+	}
+	return *res.Success, nil
+}
+
+// thriftTestTestDoubleCall holds the args and result of one testDouble call, pooled across calls.
+type thriftTestTestDoubleCall struct {
+	args   ThriftTestTestDoubleArgs
+	result ThriftTestTestDoubleResult
+}
+
+var thriftTestTestDoubleCalls = sync.Pool{New: func() any { return new(thriftTestTestDoubleCall) }}
+
+// TestDouble calls testDouble.
+func (p *ThriftTestClient) TestDouble(ctx context.Context, thing float64) (ret float64, err error) {
+	call := thriftTestTestDoubleCalls.Get().(*thriftTestTestDoubleCall)
+	call.args.Thing = thing
+	err = p.c.Call(ctx, "testDouble", &call.args, &call.result)
+	res := call.result
+	*call = thriftTestTestDoubleCall{}
+	thriftTestTestDoubleCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "testDouble failed: unknown result")
+	}
+	return *res.Success, nil
+}
+
+// thriftTestTestBinaryCall holds the args and result of one testBinary call, pooled across calls.
+type thriftTestTestBinaryCall struct {
+	args   ThriftTestTestBinaryArgs
+	result ThriftTestTestBinaryResult
+}
+
+var thriftTestTestBinaryCalls = sync.Pool{New: func() any { return new(thriftTestTestBinaryCall) }}
+
+// TestBinary calls testBinary.
+func (p *ThriftTestClient) TestBinary(ctx context.Context, thing []byte) (ret []byte, err error) {
+	call := thriftTestTestBinaryCalls.Get().(*thriftTestTestBinaryCall)
+	call.args.Thing = thing
+	err = p.c.Call(ctx, "testBinary", &call.args, &call.result)
+	res := call.result
+	*call = thriftTestTestBinaryCall{}
+	thriftTestTestBinaryCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "testBinary failed: unknown result")
+	}
+	return res.Success, nil
+}
+
+// thriftTestTestUuidCall holds the args and result of one testUuid call, pooled across calls.
+type thriftTestTestUuidCall struct {
+	args   ThriftTestTestUuidArgs
+	result ThriftTestTestUuidResult
+}
+
+var thriftTestTestUuidCalls = sync.Pool{New: func() any { return new(thriftTestTestUuidCall) }}
+
+// TestUuid calls testUuid.
+func (p *ThriftTestClient) TestUuid(ctx context.Context, thing thrift.UUID) (ret thrift.UUID, err error) {
+	call := thriftTestTestUuidCalls.Get().(*thriftTestTestUuidCall)
+	call.args.Thing = thing
+	err = p.c.Call(ctx, "testUuid", &call.args, &call.result)
+	res := call.result
+	*call = thriftTestTestUuidCall{}
+	thriftTestTestUuidCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "testUuid failed: unknown result")
+	}
+	return *res.Success, nil
+}
+
+// thriftTestTestStructCall holds the args and result of one testStruct call, pooled across calls.
+type thriftTestTestStructCall struct {
+	args   ThriftTestTestStructArgs
+	result ThriftTestTestStructResult
+}
+
+var thriftTestTestStructCalls = sync.Pool{New: func() any { return new(thriftTestTestStructCall) }}
+
+// TestStruct calls testStruct.
+func (p *ThriftTestClient) TestStruct(ctx context.Context, thing *Xtruct) (ret *Xtruct, err error) {
+	call := thriftTestTestStructCalls.Get().(*thriftTestTestStructCall)
+	call.args.Thing = thing
+	err = p.c.Call(ctx, "testStruct", &call.args, &call.result)
+	res := call.result
+	*call = thriftTestTestStructCall{}
+	thriftTestTestStructCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "testStruct failed: unknown result")
+	}
+	return res.Success, nil
+}
+
+// thriftTestTestNestCall holds the args and result of one testNest call, pooled across calls.
+type thriftTestTestNestCall struct {
+	args   ThriftTestTestNestArgs
+	result ThriftTestTestNestResult
+}
+
+var thriftTestTestNestCalls = sync.Pool{New: func() any { return new(thriftTestTestNestCall) }}
+
+// TestNest calls testNest.
+func (p *ThriftTestClient) TestNest(ctx context.Context, thing *Xtruct2) (ret *Xtruct2, err error) {
+	call := thriftTestTestNestCalls.Get().(*thriftTestTestNestCall)
+	call.args.Thing = thing
+	err = p.c.Call(ctx, "testNest", &call.args, &call.result)
+	res := call.result
+	*call = thriftTestTestNestCall{}
+	thriftTestTestNestCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "testNest failed: unknown result")
+	}
+	return res.Success, nil
+}
+
+// thriftTestTestMapCall holds the args and result of one testMap call, pooled across calls.
+type thriftTestTestMapCall struct {
+	args   ThriftTestTestMapArgs
+	result ThriftTestTestMapResult
+}
+
+var thriftTestTestMapCalls = sync.Pool{New: func() any { return new(thriftTestTestMapCall) }}
+
+// TestMap calls testMap.
+func (p *ThriftTestClient) TestMap(ctx context.Context, thing map[int32]int32) (ret map[int32]int32, err error) {
+	call := thriftTestTestMapCalls.Get().(*thriftTestTestMapCall)
+	call.args.Thing = thing
+	err = p.c.Call(ctx, "testMap", &call.args, &call.result)
+	res := call.result
+	*call = thriftTestTestMapCall{}
+	thriftTestTestMapCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "testMap failed: unknown result")
+	}
+	return res.Success, nil
+}
+
+// thriftTestTestStringMapCall holds the args and result of one testStringMap call, pooled across calls.
+type thriftTestTestStringMapCall struct {
+	args   ThriftTestTestStringMapArgs
+	result ThriftTestTestStringMapResult
+}
+
+var thriftTestTestStringMapCalls = sync.Pool{New: func() any { return new(thriftTestTestStringMapCall) }}
+
+// TestStringMap calls testStringMap.
+func (p *ThriftTestClient) TestStringMap(ctx context.Context, thing map[string]string) (ret map[string]string, err error) {
+	call := thriftTestTestStringMapCalls.Get().(*thriftTestTestStringMapCall)
+	call.args.Thing = thing
+	err = p.c.Call(ctx, "testStringMap", &call.args, &call.result)
+	res := call.result
+	*call = thriftTestTestStringMapCall{}
+	thriftTestTestStringMapCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "testStringMap failed: unknown result")
+	}
+	return res.Success, nil
+}
+
+// thriftTestTestSetCall holds the args and result of one testSet call, pooled across calls.
+type thriftTestTestSetCall struct {
+	args   ThriftTestTestSetArgs
+	result ThriftTestTestSetResult
+}
+
+var thriftTestTestSetCalls = sync.Pool{New: func() any { return new(thriftTestTestSetCall) }}
+
+// TestSet calls testSet.
+func (p *ThriftTestClient) TestSet(ctx context.Context, thing []int32) (ret []int32, err error) {
+	call := thriftTestTestSetCalls.Get().(*thriftTestTestSetCall)
+	call.args.Thing = thing
+	err = p.c.Call(ctx, "testSet", &call.args, &call.result)
+	res := call.result
+	*call = thriftTestTestSetCall{}
+	thriftTestTestSetCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "testSet failed: unknown result")
+	}
+	return res.Success, nil
+}
+
+// thriftTestTestListCall holds the args and result of one testList call, pooled across calls.
+type thriftTestTestListCall struct {
+	args   ThriftTestTestListArgs
+	result ThriftTestTestListResult
+}
+
+var thriftTestTestListCalls = sync.Pool{New: func() any { return new(thriftTestTestListCall) }}
+
+// TestList calls testList.
+func (p *ThriftTestClient) TestList(ctx context.Context, thing []int32) (ret []int32, err error) {
+	call := thriftTestTestListCalls.Get().(*thriftTestTestListCall)
+	call.args.Thing = thing
+	err = p.c.Call(ctx, "testList", &call.args, &call.result)
+	res := call.result
+	*call = thriftTestTestListCall{}
+	thriftTestTestListCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "testList failed: unknown result")
+	}
+	return res.Success, nil
+}
+
+// thriftTestTestEnumCall holds the args and result of one testEnum call, pooled across calls.
+type thriftTestTestEnumCall struct {
+	args   ThriftTestTestEnumArgs
+	result ThriftTestTestEnumResult
+}
+
+var thriftTestTestEnumCalls = sync.Pool{New: func() any { return new(thriftTestTestEnumCall) }}
+
+// TestEnum calls testEnum.
+func (p *ThriftTestClient) TestEnum(ctx context.Context, thing Numberz) (ret Numberz, err error) {
+	call := thriftTestTestEnumCalls.Get().(*thriftTestTestEnumCall)
+	call.args.Thing = thing
+	err = p.c.Call(ctx, "testEnum", &call.args, &call.result)
+	res := call.result
+	*call = thriftTestTestEnumCall{}
+	thriftTestTestEnumCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "testEnum failed: unknown result")
+	}
+	return *res.Success, nil
+}
+
+// thriftTestTestTypedefCall holds the args and result of one testTypedef call, pooled across calls.
+type thriftTestTestTypedefCall struct {
+	args   ThriftTestTestTypedefArgs
+	result ThriftTestTestTypedefResult
+}
+
+var thriftTestTestTypedefCalls = sync.Pool{New: func() any { return new(thriftTestTestTypedefCall) }}
+
+// TestTypedef calls testTypedef.
+func (p *ThriftTestClient) TestTypedef(ctx context.Context, thing UserId) (ret UserId, err error) {
+	call := thriftTestTestTypedefCalls.Get().(*thriftTestTestTypedefCall)
+	call.args.Thing = thing
+	err = p.c.Call(ctx, "testTypedef", &call.args, &call.result)
+	res := call.result
+	*call = thriftTestTestTypedefCall{}
+	thriftTestTestTypedefCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "testTypedef failed: unknown result")
+	}
+	return *res.Success, nil
+}
+
+// thriftTestTestMapMapCall holds the args and result of one testMapMap call, pooled across calls.
+type thriftTestTestMapMapCall struct {
+	args   ThriftTestTestMapMapArgs
+	result ThriftTestTestMapMapResult
+}
+
+var thriftTestTestMapMapCalls = sync.Pool{New: func() any { return new(thriftTestTestMapMapCall) }}
+
+// TestMapMap calls testMapMap.
+func (p *ThriftTestClient) TestMapMap(ctx context.Context, hello int32) (ret map[int32]map[int32]int32, err error) {
+	call := thriftTestTestMapMapCalls.Get().(*thriftTestTestMapMapCall)
+	call.args.Hello = hello
+	err = p.c.Call(ctx, "testMapMap", &call.args, &call.result)
+	res := call.result
+	*call = thriftTestTestMapMapCall{}
+	thriftTestTestMapMapCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "testMapMap failed: unknown result")
+	}
+	return res.Success, nil
+}
+
+// thriftTestTestInsanityCall holds the args and result of one testInsanity call, pooled across calls.
+type thriftTestTestInsanityCall struct {
+	args   ThriftTestTestInsanityArgs
+	result ThriftTestTestInsanityResult
+}
+
+var thriftTestTestInsanityCalls = sync.Pool{New: func() any { return new(thriftTestTestInsanityCall) }}
+
+// TestInsanity calls testInsanity.
+func (p *ThriftTestClient) TestInsanity(ctx context.Context, argument *Insanity) (ret map[UserId]map[Numberz]*Insanity, err error) {
+	call := thriftTestTestInsanityCalls.Get().(*thriftTestTestInsanityCall)
+	call.args.Argument = argument
+	err = p.c.Call(ctx, "testInsanity", &call.args, &call.result)
+	res := call.result
+	*call = thriftTestTestInsanityCall{}
+	thriftTestTestInsanityCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "testInsanity failed: unknown result")
+	}
+	return res.Success, nil
+}
+
+// thriftTestTestMultiCall holds the args and result of one testMulti call, pooled across calls.
+type thriftTestTestMultiCall struct {
+	args   ThriftTestTestMultiArgs
+	result ThriftTestTestMultiResult
+}
+
+var thriftTestTestMultiCalls = sync.Pool{New: func() any { return new(thriftTestTestMultiCall) }}
+
+// TestMulti calls testMulti.
+func (p *ThriftTestClient) TestMulti(ctx context.Context, arg0 int8, arg1 int32, arg2 int64, arg3 map[int16]string, arg4 Numberz, arg5 UserId) (ret *Xtruct, err error) {
+	call := thriftTestTestMultiCalls.Get().(*thriftTestTestMultiCall)
+	call.args.Arg0 = arg0
+	call.args.Arg1 = arg1
+	call.args.Arg2 = arg2
+	call.args.Arg3 = arg3
+	call.args.Arg4 = arg4
+	call.args.Arg5 = arg5
+	err = p.c.Call(ctx, "testMulti", &call.args, &call.result)
+	res := call.result
+	*call = thriftTestTestMultiCall{}
+	thriftTestTestMultiCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "testMulti failed: unknown result")
+	}
+	return res.Success, nil
+}
+
+// thriftTestTestExceptionCall holds the args and result of one testException call, pooled across calls.
+type thriftTestTestExceptionCall struct {
+	args   ThriftTestTestExceptionArgs
+	result ThriftTestTestExceptionResult
+}
+
+var thriftTestTestExceptionCalls = sync.Pool{New: func() any { return new(thriftTestTestExceptionCall) }}
+
+// TestException calls testException.
+func (p *ThriftTestClient) TestException(ctx context.Context, arg string) (err error) {
+	call := thriftTestTestExceptionCalls.Get().(*thriftTestTestExceptionCall)
+	call.args.Arg = arg
+	err = p.c.Call(ctx, "testException", &call.args, &call.result)
+	res := call.result
+	*call = thriftTestTestExceptionCall{}
+	thriftTestTestExceptionCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Err1 != nil {
+		return res.Err1
+	}
+	return nil
+}
+
+// thriftTestTestMultiExceptionCall holds the args and result of one testMultiException call, pooled across calls.
+type thriftTestTestMultiExceptionCall struct {
+	args   ThriftTestTestMultiExceptionArgs
+	result ThriftTestTestMultiExceptionResult
+}
+
+var thriftTestTestMultiExceptionCalls = sync.Pool{New: func() any { return new(thriftTestTestMultiExceptionCall) }}
+
+// TestMultiException calls testMultiException.
+func (p *ThriftTestClient) TestMultiException(ctx context.Context, arg0 string, arg1 string) (ret *Xtruct, err error) {
+	call := thriftTestTestMultiExceptionCalls.Get().(*thriftTestTestMultiExceptionCall)
+	call.args.Arg0 = arg0
+	call.args.Arg1 = arg1
+	err = p.c.Call(ctx, "testMultiException", &call.args, &call.result)
+	res := call.result
+	*call = thriftTestTestMultiExceptionCall{}
+	thriftTestTestMultiExceptionCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Err1 != nil {
+		return ret, res.Err1
+	}
+	if res.Err2 != nil {
+		return ret, res.Err2
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "testMultiException failed: unknown result")
+	}
+	return res.Success, nil
+}
+
+// thriftTestTestOnewayCall holds the args and result of one testOneway call, pooled across calls.
+type thriftTestTestOnewayCall struct {
+	args ThriftTestTestOnewayArgs
+}
+
+var thriftTestTestOnewayCalls = sync.Pool{New: func() any { return new(thriftTestTestOnewayCall) }}
+
+// TestOneway calls testOneway (oneway): it returns once the request is sent.
+func (p *ThriftTestClient) TestOneway(ctx context.Context, secondsToSleep int32) (err error) {
+	call := thriftTestTestOnewayCalls.Get().(*thriftTestTestOnewayCall)
+	call.args.SecondsToSleep = secondsToSleep
+	err = p.c.Call(ctx, "testOneway", &call.args, nil)
+	*call = thriftTestTestOnewayCall{}
+	thriftTestTestOnewayCalls.Put(call)
+	return err
+}
+
+// thriftTestTestVoidHandler serves testVoid: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestVoidHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	err := handler.(ThriftTest).TestVoid(ctx)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+// thriftTestTestStringHandler serves testString: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestStringHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestStringArgs)
+	ret, err := handler.(ThriftTest).TestString(ctx, a.Thing)
+	if err != nil {
+		return err
+	}
+	result.(*ThriftTestTestStringResult).Success = &ret
+	return nil
+}
+
+// thriftTestTestBoolHandler serves testBool: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestBoolHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestBoolArgs)
+	ret, err := handler.(ThriftTest).TestBool(ctx, a.Thing)
+	if err != nil {
+		return err
+	}
+	result.(*ThriftTestTestBoolResult).Success = &ret
+	return nil
+}
+
+// thriftTestTestByteHandler serves testByte: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestByteHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestByteArgs)
+	ret, err := handler.(ThriftTest).TestByte(ctx, a.Thing)
+	if err != nil {
+		return err
+	}
+	result.(*ThriftTestTestByteResult).Success = &ret
+	return nil
+}
+
+// thriftTestTestI32Handler serves testI32: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestI32Handler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestI32Args)
+	ret, err := handler.(ThriftTest).TestI32(ctx, a.Thing)
+	if err != nil {
+		return err
+	}
+	result.(*ThriftTestTestI32Result).Success = &ret
+	return nil
+}
+
+// thriftTestTestI64Handler serves testI64: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestI64Handler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestI64Args)
+	ret, err := handler.(ThriftTest).TestI64(ctx, a.Thing)
+	if err != nil {
+		return err
+	}
+	result.(*ThriftTestTestI64Result).Success = &ret
+	return nil
+}
+
+// thriftTestTestDoubleHandler serves testDouble: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestDoubleHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestDoubleArgs)
+	ret, err := handler.(ThriftTest).TestDouble(ctx, a.Thing)
+	if err != nil {
+		return err
+	}
+	result.(*ThriftTestTestDoubleResult).Success = &ret
+	return nil
+}
+
+// thriftTestTestBinaryHandler serves testBinary: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestBinaryHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestBinaryArgs)
+	ret, err := handler.(ThriftTest).TestBinary(ctx, a.Thing)
+	if err != nil {
+		return err
+	}
+	result.(*ThriftTestTestBinaryResult).Success = ret
+	return nil
+}
+
+// thriftTestTestUuidHandler serves testUuid: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestUuidHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestUuidArgs)
+	ret, err := handler.(ThriftTest).TestUuid(ctx, a.Thing)
+	if err != nil {
+		return err
+	}
+	result.(*ThriftTestTestUuidResult).Success = &ret
+	return nil
+}
+
+// thriftTestTestStructHandler serves testStruct: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestStructHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestStructArgs)
+	ret, err := handler.(ThriftTest).TestStruct(ctx, a.Thing)
+	if err != nil {
+		return err
+	}
+	result.(*ThriftTestTestStructResult).Success = ret
+	return nil
+}
+
+// thriftTestTestNestHandler serves testNest: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestNestHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestNestArgs)
+	ret, err := handler.(ThriftTest).TestNest(ctx, a.Thing)
+	if err != nil {
+		return err
+	}
+	result.(*ThriftTestTestNestResult).Success = ret
+	return nil
+}
+
+// thriftTestTestMapHandler serves testMap: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestMapHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestMapArgs)
+	ret, err := handler.(ThriftTest).TestMap(ctx, a.Thing)
+	if err != nil {
+		return err
+	}
+	result.(*ThriftTestTestMapResult).Success = ret
+	return nil
+}
+
+// thriftTestTestStringMapHandler serves testStringMap: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestStringMapHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestStringMapArgs)
+	ret, err := handler.(ThriftTest).TestStringMap(ctx, a.Thing)
+	if err != nil {
+		return err
+	}
+	result.(*ThriftTestTestStringMapResult).Success = ret
+	return nil
+}
+
+// thriftTestTestSetHandler serves testSet: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestSetHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestSetArgs)
+	ret, err := handler.(ThriftTest).TestSet(ctx, a.Thing)
+	if err != nil {
+		return err
+	}
+	result.(*ThriftTestTestSetResult).Success = ret
+	return nil
+}
+
+// thriftTestTestListHandler serves testList: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestListHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestListArgs)
+	ret, err := handler.(ThriftTest).TestList(ctx, a.Thing)
+	if err != nil {
+		return err
+	}
+	result.(*ThriftTestTestListResult).Success = ret
+	return nil
+}
+
+// thriftTestTestEnumHandler serves testEnum: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestEnumHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestEnumArgs)
+	ret, err := handler.(ThriftTest).TestEnum(ctx, a.Thing)
+	if err != nil {
+		return err
+	}
+	result.(*ThriftTestTestEnumResult).Success = &ret
+	return nil
+}
+
+// thriftTestTestTypedefHandler serves testTypedef: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestTypedefHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestTypedefArgs)
+	ret, err := handler.(ThriftTest).TestTypedef(ctx, a.Thing)
+	if err != nil {
+		return err
+	}
+	result.(*ThriftTestTestTypedefResult).Success = &ret
+	return nil
+}
+
+// thriftTestTestMapMapHandler serves testMapMap: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestMapMapHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestMapMapArgs)
+	ret, err := handler.(ThriftTest).TestMapMap(ctx, a.Hello)
+	if err != nil {
+		return err
+	}
+	result.(*ThriftTestTestMapMapResult).Success = ret
+	return nil
+}
+
+// thriftTestTestInsanityHandler serves testInsanity: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestInsanityHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestInsanityArgs)
+	ret, err := handler.(ThriftTest).TestInsanity(ctx, a.Argument)
+	if err != nil {
+		return err
+	}
+	result.(*ThriftTestTestInsanityResult).Success = ret
+	return nil
+}
+
+// thriftTestTestMultiHandler serves testMulti: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestMultiHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestMultiArgs)
+	ret, err := handler.(ThriftTest).TestMulti(ctx, a.Arg0, a.Arg1, a.Arg2, a.Arg3, a.Arg4, a.Arg5)
+	if err != nil {
+		return err
+	}
+	result.(*ThriftTestTestMultiResult).Success = ret
+	return nil
+}
+
+// thriftTestTestExceptionHandler serves testException: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestExceptionHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestExceptionArgs)
+	err := handler.(ThriftTest).TestException(ctx, a.Arg)
+	if err != nil {
+		res := result.(*ThriftTestTestExceptionResult)
+		var e0 *Xception
+		if errors.As(err, &e0) {
+			res.Err1 = e0
+			return nil
+		}
+		return err
+	}
+	return nil
+}
+
+// thriftTestTestMultiExceptionHandler serves testMultiException: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestMultiExceptionHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestMultiExceptionArgs)
+	ret, err := handler.(ThriftTest).TestMultiException(ctx, a.Arg0, a.Arg1)
+	if err != nil {
+		res := result.(*ThriftTestTestMultiExceptionResult)
+		var e0 *Xception
+		if errors.As(err, &e0) {
+			res.Err1 = e0
+			return nil
+		}
+		var e1 *Xception2
+		if errors.As(err, &e1) {
+			res.Err2 = e1
+			return nil
+		}
+		return err
+	}
+	result.(*ThriftTestTestMultiExceptionResult).Success = ret
+	return nil
+}
+
+// thriftTestTestOnewayHandler serves testOneway: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestOnewayHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestOnewayArgs)
+	return handler.(ThriftTest).TestOneway(ctx, a.SecondsToSleep)
+}
+
 // ThriftTestServiceInfo describes service ThriftTest for the RPC core: its methods, the base service's included.
 var ThriftTestServiceInfo = &thrift.ServiceInfo{
 	Name: "ThriftTest",
 	Methods: []thrift.MethodInfo{
-		{Name: "testVoid", NewArgs: func() thrift.FastCodec { return NewThriftTestTestVoidArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestVoidResult() }},
-		{Name: "testString", NewArgs: func() thrift.FastCodec { return NewThriftTestTestStringArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestStringResult() }},
-		{Name: "testBool", NewArgs: func() thrift.FastCodec { return NewThriftTestTestBoolArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestBoolResult() }},
-		{Name: "testByte", NewArgs: func() thrift.FastCodec { return NewThriftTestTestByteArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestByteResult() }},
-		{Name: "testI32", NewArgs: func() thrift.FastCodec { return NewThriftTestTestI32Args() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestI32Result() }},
-		{Name: "testI64", NewArgs: func() thrift.FastCodec { return NewThriftTestTestI64Args() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestI64Result() }},
-		{Name: "testDouble", NewArgs: func() thrift.FastCodec { return NewThriftTestTestDoubleArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestDoubleResult() }},
-		{Name: "testBinary", NewArgs: func() thrift.FastCodec { return NewThriftTestTestBinaryArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestBinaryResult() }},
-		{Name: "testUuid", NewArgs: func() thrift.FastCodec { return NewThriftTestTestUuidArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestUuidResult() }},
-		{Name: "testStruct", NewArgs: func() thrift.FastCodec { return NewThriftTestTestStructArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestStructResult() }},
-		{Name: "testNest", NewArgs: func() thrift.FastCodec { return NewThriftTestTestNestArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestNestResult() }},
-		{Name: "testMap", NewArgs: func() thrift.FastCodec { return NewThriftTestTestMapArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestMapResult() }},
-		{Name: "testStringMap", NewArgs: func() thrift.FastCodec { return NewThriftTestTestStringMapArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestStringMapResult() }},
-		{Name: "testSet", NewArgs: func() thrift.FastCodec { return NewThriftTestTestSetArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestSetResult() }},
-		{Name: "testList", NewArgs: func() thrift.FastCodec { return NewThriftTestTestListArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestListResult() }},
-		{Name: "testEnum", NewArgs: func() thrift.FastCodec { return NewThriftTestTestEnumArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestEnumResult() }},
-		{Name: "testTypedef", NewArgs: func() thrift.FastCodec { return NewThriftTestTestTypedefArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestTypedefResult() }},
-		{Name: "testMapMap", NewArgs: func() thrift.FastCodec { return NewThriftTestTestMapMapArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestMapMapResult() }},
-		{Name: "testInsanity", NewArgs: func() thrift.FastCodec { return NewThriftTestTestInsanityArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestInsanityResult() }},
-		{Name: "testMulti", NewArgs: func() thrift.FastCodec { return NewThriftTestTestMultiArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestMultiResult() }},
-		{Name: "testException", NewArgs: func() thrift.FastCodec { return NewThriftTestTestExceptionArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestExceptionResult() }},
-		{Name: "testMultiException", NewArgs: func() thrift.FastCodec { return NewThriftTestTestMultiExceptionArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestMultiExceptionResult() }},
-		{Name: "testOneway", Oneway: true, NewArgs: func() thrift.FastCodec { return NewThriftTestTestOnewayArgs() }},
+		{Name: "testVoid", NewArgs: func() thrift.FastCodec { return NewThriftTestTestVoidArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestVoidResult() }, Handler: thriftTestTestVoidHandler},
+		{Name: "testString", NewArgs: func() thrift.FastCodec { return NewThriftTestTestStringArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestStringResult() }, Handler: thriftTestTestStringHandler},
+		{Name: "testBool", NewArgs: func() thrift.FastCodec { return NewThriftTestTestBoolArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestBoolResult() }, Handler: thriftTestTestBoolHandler},
+		{Name: "testByte", NewArgs: func() thrift.FastCodec { return NewThriftTestTestByteArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestByteResult() }, Handler: thriftTestTestByteHandler},
+		{Name: "testI32", NewArgs: func() thrift.FastCodec { return NewThriftTestTestI32Args() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestI32Result() }, Handler: thriftTestTestI32Handler},
+		{Name: "testI64", NewArgs: func() thrift.FastCodec { return NewThriftTestTestI64Args() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestI64Result() }, Handler: thriftTestTestI64Handler},
+		{Name: "testDouble", NewArgs: func() thrift.FastCodec { return NewThriftTestTestDoubleArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestDoubleResult() }, Handler: thriftTestTestDoubleHandler},
+		{Name: "testBinary", NewArgs: func() thrift.FastCodec { return NewThriftTestTestBinaryArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestBinaryResult() }, Handler: thriftTestTestBinaryHandler},
+		{Name: "testUuid", NewArgs: func() thrift.FastCodec { return NewThriftTestTestUuidArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestUuidResult() }, Handler: thriftTestTestUuidHandler},
+		{Name: "testStruct", NewArgs: func() thrift.FastCodec { return NewThriftTestTestStructArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestStructResult() }, Handler: thriftTestTestStructHandler},
+		{Name: "testNest", NewArgs: func() thrift.FastCodec { return NewThriftTestTestNestArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestNestResult() }, Handler: thriftTestTestNestHandler},
+		{Name: "testMap", NewArgs: func() thrift.FastCodec { return NewThriftTestTestMapArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestMapResult() }, Handler: thriftTestTestMapHandler},
+		{Name: "testStringMap", NewArgs: func() thrift.FastCodec { return NewThriftTestTestStringMapArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestStringMapResult() }, Handler: thriftTestTestStringMapHandler},
+		{Name: "testSet", NewArgs: func() thrift.FastCodec { return NewThriftTestTestSetArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestSetResult() }, Handler: thriftTestTestSetHandler},
+		{Name: "testList", NewArgs: func() thrift.FastCodec { return NewThriftTestTestListArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestListResult() }, Handler: thriftTestTestListHandler},
+		{Name: "testEnum", NewArgs: func() thrift.FastCodec { return NewThriftTestTestEnumArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestEnumResult() }, Handler: thriftTestTestEnumHandler},
+		{Name: "testTypedef", NewArgs: func() thrift.FastCodec { return NewThriftTestTestTypedefArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestTypedefResult() }, Handler: thriftTestTestTypedefHandler},
+		{Name: "testMapMap", NewArgs: func() thrift.FastCodec { return NewThriftTestTestMapMapArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestMapMapResult() }, Handler: thriftTestTestMapMapHandler},
+		{Name: "testInsanity", NewArgs: func() thrift.FastCodec { return NewThriftTestTestInsanityArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestInsanityResult() }, Handler: thriftTestTestInsanityHandler},
+		{Name: "testMulti", NewArgs: func() thrift.FastCodec { return NewThriftTestTestMultiArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestMultiResult() }, Handler: thriftTestTestMultiHandler},
+		{Name: "testException", NewArgs: func() thrift.FastCodec { return NewThriftTestTestExceptionArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestExceptionResult() }, Handler: thriftTestTestExceptionHandler},
+		{Name: "testMultiException", NewArgs: func() thrift.FastCodec { return NewThriftTestTestMultiExceptionArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestMultiExceptionResult() }, Handler: thriftTestTestMultiExceptionHandler},
+		{Name: "testOneway", Oneway: true, NewArgs: func() thrift.FastCodec { return NewThriftTestTestOnewayArgs() }, Handler: thriftTestTestOnewayHandler},
 	},
 }
 
@@ -12916,11 +14119,77 @@ func (p *SecondServiceSecondtestStringResult) compactRead(b []byte, depth int) (
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewSecondServiceSecondtestStringArgs would return it.
+func (p *SecondServiceSecondtestStringArgs) Reset() {
+	*p = SecondServiceSecondtestStringArgs{}
+}
+
+// Reset clears p for reuse, as NewSecondServiceSecondtestStringResult would return it.
+func (p *SecondServiceSecondtestStringResult) Reset() {
+	*p = SecondServiceSecondtestStringResult{}
+}
+
+// SecondService is the handler interface of service SecondService: a server calls it for each request, and SecondServiceClient
+// implements it by calling a remote server.
+type SecondService interface {
+	// Prints 'testString("%s")' with thing as '%s'
+	// @param string thing - the string to print
+	// @return string - returns the string 'thing'
+	SecondtestString(ctx context.Context, thing string) (ret string, err error)
+}
+
+// SecondServiceClient calls service SecondService through a thrift.Caller, usually a *client.Client built with
+// SecondServiceServiceInfo (the generated sub-package's NewClient does that). It is safe for concurrent use.
+type SecondServiceClient struct {
+	c thrift.Caller
+}
+
+// NewSecondServiceClient returns the client of service SecondService that makes its calls through c.
+func NewSecondServiceClient(c thrift.Caller) *SecondServiceClient {
+	return &SecondServiceClient{c: c}
+}
+
+// secondServiceSecondtestStringCall holds the args and result of one secondtestString call, pooled across calls.
+type secondServiceSecondtestStringCall struct {
+	args   SecondServiceSecondtestStringArgs
+	result SecondServiceSecondtestStringResult
+}
+
+var secondServiceSecondtestStringCalls = sync.Pool{New: func() any { return new(secondServiceSecondtestStringCall) }}
+
+// SecondtestString calls secondtestString.
+func (p *SecondServiceClient) SecondtestString(ctx context.Context, thing string) (ret string, err error) {
+	call := secondServiceSecondtestStringCalls.Get().(*secondServiceSecondtestStringCall)
+	call.args.Thing = thing
+	err = p.c.Call(ctx, "secondtestString", &call.args, &call.result)
+	res := call.result
+	*call = secondServiceSecondtestStringCall{}
+	secondServiceSecondtestStringCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "secondtestString failed: unknown result")
+	}
+	return *res.Success, nil
+}
+
+// secondServiceSecondtestStringHandler serves secondtestString: the thrift.MethodInfo Handler of SecondServiceServiceInfo.
+func secondServiceSecondtestStringHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*SecondServiceSecondtestStringArgs)
+	ret, err := handler.(SecondService).SecondtestString(ctx, a.Thing)
+	if err != nil {
+		return err
+	}
+	result.(*SecondServiceSecondtestStringResult).Success = &ret
+	return nil
+}
+
 // SecondServiceServiceInfo describes service SecondService for the RPC core: its methods, the base service's included.
 var SecondServiceServiceInfo = &thrift.ServiceInfo{
 	Name: "SecondService",
 	Methods: []thrift.MethodInfo{
-		{Name: "secondtestString", NewArgs: func() thrift.FastCodec { return NewSecondServiceSecondtestStringArgs() }, NewResult: func() thrift.FastCodec { return NewSecondServiceSecondtestStringResult() }},
+		{Name: "secondtestString", NewArgs: func() thrift.FastCodec { return NewSecondServiceSecondtestStringArgs() }, NewResult: func() thrift.FastCodec { return NewSecondServiceSecondtestStringResult() }, Handler: secondServiceSecondtestStringHandler},
 	},
 }
 

@@ -7,7 +7,9 @@
 package common
 
 import (
+	"context"
 	"fmt"
+	"sync"
 
 	"github.com/kestrel-rpc/kestrel/thrift"
 )
@@ -858,6 +860,16 @@ func (p *BasePingResult) compactRead(b []byte, depth int) (int, error) {
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewBasePingArgs would return it.
+func (p *BasePingArgs) Reset() {
+	*p = BasePingArgs{}
+}
+
+// Reset clears p for reuse, as NewBasePingResult would return it.
+func (p *BasePingResult) Reset() {
+	*p = BasePingResult{}
+}
+
 // BaseNotifyArgs holds the arguments of Base_notify.
 type BaseNotifyArgs struct {
 	Id int64 `thrift:"id,1"`
@@ -1025,11 +1037,93 @@ func (p *BaseNotifyArgs) compactRead(b []byte, depth int) (int, error) {
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewBaseNotifyArgs would return it.
+func (p *BaseNotifyArgs) Reset() {
+	*p = BaseNotifyArgs{}
+}
+
+// Base is the handler interface of service Base: a server calls it for each request, and BaseClient
+// implements it by calling a remote server.
+type Base interface {
+	Ping(ctx context.Context, msg string) (ret string, err error)
+	Notify(ctx context.Context, id_ int64) (err error)
+}
+
+// BaseClient calls service Base through a thrift.Caller, usually a *client.Client built with
+// BaseServiceInfo (the generated sub-package's NewClient does that). It is safe for concurrent use.
+type BaseClient struct {
+	c thrift.Caller
+}
+
+// NewBaseClient returns the client of service Base that makes its calls through c.
+func NewBaseClient(c thrift.Caller) *BaseClient {
+	return &BaseClient{c: c}
+}
+
+// basePingCall holds the args and result of one ping call, pooled across calls.
+type basePingCall struct {
+	args   BasePingArgs
+	result BasePingResult
+}
+
+var basePingCalls = sync.Pool{New: func() any { return new(basePingCall) }}
+
+// Ping calls ping.
+func (p *BaseClient) Ping(ctx context.Context, msg string) (ret string, err error) {
+	call := basePingCalls.Get().(*basePingCall)
+	call.args.Msg = msg
+	err = p.c.Call(ctx, "ping", &call.args, &call.result)
+	res := call.result
+	*call = basePingCall{}
+	basePingCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "ping failed: unknown result")
+	}
+	return *res.Success, nil
+}
+
+// baseNotifyCall holds the args and result of one notify call, pooled across calls.
+type baseNotifyCall struct {
+	args BaseNotifyArgs
+}
+
+var baseNotifyCalls = sync.Pool{New: func() any { return new(baseNotifyCall) }}
+
+// Notify calls notify (oneway): it returns once the request is sent.
+func (p *BaseClient) Notify(ctx context.Context, id_ int64) (err error) {
+	call := baseNotifyCalls.Get().(*baseNotifyCall)
+	call.args.Id = id_
+	err = p.c.Call(ctx, "notify", &call.args, nil)
+	*call = baseNotifyCall{}
+	baseNotifyCalls.Put(call)
+	return err
+}
+
+// basePingHandler serves ping: the thrift.MethodInfo Handler of BaseServiceInfo.
+func basePingHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*BasePingArgs)
+	ret, err := handler.(Base).Ping(ctx, a.Msg)
+	if err != nil {
+		return err
+	}
+	result.(*BasePingResult).Success = &ret
+	return nil
+}
+
+// baseNotifyHandler serves notify: the thrift.MethodInfo Handler of BaseServiceInfo.
+func baseNotifyHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*BaseNotifyArgs)
+	return handler.(Base).Notify(ctx, a.Id)
+}
+
 // BaseServiceInfo describes service Base for the RPC core: its methods, the base service's included.
 var BaseServiceInfo = &thrift.ServiceInfo{
 	Name: "Base",
 	Methods: []thrift.MethodInfo{
-		{Name: "ping", NewArgs: func() thrift.FastCodec { return NewBasePingArgs() }, NewResult: func() thrift.FastCodec { return NewBasePingResult() }},
-		{Name: "notify", Oneway: true, NewArgs: func() thrift.FastCodec { return NewBaseNotifyArgs() }},
+		{Name: "ping", NewArgs: func() thrift.FastCodec { return NewBasePingArgs() }, NewResult: func() thrift.FastCodec { return NewBasePingResult() }, Handler: basePingHandler},
+		{Name: "notify", Oneway: true, NewArgs: func() thrift.FastCodec { return NewBaseNotifyArgs() }, Handler: baseNotifyHandler},
 	},
 }
