@@ -10,12 +10,12 @@ import (
 
 // fileModel is one Thrift document as the printers see it.
 type fileModel struct {
-	doc     *idl.Document
-	pkg     *goPackage
-	pl      *planning
-	imports []importSpec // generated packages this file refers to, in order of first use
-	decls   []any        // *enumModel, *typedefModel, *constModel, *structModel, *serviceModel in source order
-	structs []*structModel
+	doc        *idl.Document
+	pkg        *goPackage
+	pl         *planning
+	imports    []importSpec // generated packages this file refers to, in order of first use
+	decls      []any        // *enumModel, *typedefModel, *constModel, *structModel, *serviceModel in source order
+	structs    []*structModel
 	usesFmt    bool
 	usesErrors bool // a handler matches declared exceptions with errors.As
 	// services lists the services whose client and handler code is generated (Binary codec only).
