@@ -2,95 +2,175 @@ package main
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net"
+	"strings"
 	"sync"
 	"text/tabwriter"
 	"time"
 
+	"github.com/kestrel-rpc/kestrel/client"
+	"github.com/kestrel-rpc/kestrel/cmd/kestrel/internal/demoecho/echo"
+	"github.com/kestrel-rpc/kestrel/cmd/kestrel/internal/demoecho/echo/echoservice"
 	"github.com/kestrel-rpc/kestrel/internal/loadgen"
-	"github.com/kestrel-rpc/kestrel/netpoll"
+	"github.com/kestrel-rpc/kestrel/transport"
 )
 
-// demoMaxFrame bounds the payload the demo server accepts.
-const demoMaxFrame = 64 << 20
+// demoMaxSize bounds the demo's payload.
+const demoMaxSize = 8 << 20
 
-var errDemoFrame = fmt.Errorf("demo: frame longer than %d bytes", demoMaxFrame)
+// echoHandler implements the demo's EchoService.
+type echoHandler struct{}
 
-// runDemo starts a framed echo server in-process on 127.0.0.1:0 (Kestrel's netpoll by default), loads
-// it with internal/loadgen for -duration over -conns connections with -size-byte payloads, and prints
-// QPS, p50, p99, p999 and errors.
+func (echoHandler) Echo(_ context.Context, req *echo.EchoRequest) (*echo.EchoResponse, error) {
+	return &echo.EchoResponse{Msg: req.Msg}, nil
+}
+
+// runDemo is the main job of README's `make demo`: it serves the echo service generated from
+// cmd/kestrel/internal/demoecho/echo.thrift on 127.0.0.1:0, calls it once with Kestrel's generated
+// client, then loads it with -conns concurrent callers sharing one client for -duration and prints QPS
+// and latency percentiles.
 func runDemo(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	duration := fs.Duration("duration", 3*time.Second, "how long to measure")
-	conns := fs.Int("conns", 100, "connections, each in ping-pong")
-	size := fs.Int("size", 1024, "payload bytes per request")
-	server := fs.String("server", "netpoll", "echo server: netpoll (Kestrel's reactor) or net (goroutine per connection)")
+	conns := fs.Int("conns", 100, "concurrent callers (each in ping-pong on a pooled connection)")
+	size := fs.Int("size", 1024, "message bytes per request")
+	trans := fs.String("transport", "ttheader", "ttheader, theader, framed or buffered")
+	proto := fs.String("protocol", "binary", "binary or compact")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
+	kind, ok := map[string]transport.Kind{"ttheader": transport.TTHeader, "theader": transport.THeader,
+		"framed": transport.Framed, "buffered": transport.Buffered}[*trans]
+	if !ok {
+		return fmt.Errorf("unknown -transport %q: want ttheader, theader, framed or buffered", *trans)
+	}
+	protocol, ok := map[string]transport.Protocol{"binary": transport.Binary, "compact": transport.Compact}[*proto]
+	if !ok {
+		return fmt.Errorf("unknown -protocol %q: want binary or compact", *proto)
+	}
 	switch {
 	case *duration <= 0:
 		return errors.New("-duration must be positive")
-	case *conns < 1 || *conns > loadgen.MaxConns:
-		return fmt.Errorf("-conns must be in [1, %d]", loadgen.MaxConns)
-	case *size < 0 || *size > demoMaxFrame:
-		return fmt.Errorf("-size must be in [0, %d]", demoMaxFrame)
+	case *conns < 1 || *conns > 10000:
+		return errors.New("-conns must be in [1, 10000]")
+	case *size < 0 || *size > demoMaxSize:
+		return fmt.Errorf("-size must be in [0, %d]", demoMaxSize)
 	}
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
-	var stop func() error
-	switch *server {
-	case "netpoll":
-		stop, err = serveDemoNetpoll(ln)
-	case "net":
-		stop = serveDemoNet(ln)
-	default:
-		err = fmt.Errorf("unknown -server %q: want netpoll or net", *server)
-	}
+	srv := echoservice.NewServer(echoHandler{})
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+		<-served
+	}()
+
+	cli, err := echoservice.NewClient("echo", client.WithHostPorts(ln.Addr().String()),
+		client.WithTransport(kind), client.WithProtocol(protocol), client.WithRPCTimeout(5*time.Second),
+		client.WithLongConnection(*conns, 0))
 	if err != nil {
-		_ = ln.Close()
 		return err
 	}
-	defer func() { _ = stop() }()
+	defer cli.Close()
+
+	fmt.Fprintf(stdout, "kestrel demo: EchoService (generated from cmd/kestrel/internal/demoecho/echo.thrift) on %s\n", ln.Addr())
+	resp, err := cli.Echo(context.Background(), &echo.EchoRequest{Msg: "hello, kestrel"})
+	if err != nil {
+		return fmt.Errorf("first call: %w", err)
+	}
+	fmt.Fprintf(stdout, "call:  Echo(%q) = %q\n", "hello, kestrel", resp.Msg)
 
 	warmup := min(*duration/10, 500*time.Millisecond)
-	fmt.Fprintf(stdout, "kestrel demo: framed echo, %s server on %s, %d connections, %d-byte payloads, %v (after %v warm-up)\n\n",
-		*server, ln.Addr(), *conns, *size, *duration, warmup)
-	ctx, cancel := context.WithTimeout(context.Background(), *duration+warmup+30*time.Second)
-	defer cancel()
-	// Size 0 would mean loadgen's default; an empty payload is a legal frame, so pass it through a codec.
-	var codec loadgen.Codec = loadgen.Framed{}
-	if *size == 0 {
-		codec = emptyFramed{}
-	}
-	r, err := loadgen.Run(ctx, loadgen.Config{
-		Addr: ln.Addr().String(), Conns: *conns, Size: *size, Duration: *duration, Warmup: warmup, Codec: codec,
-	})
-	if err != nil {
-		return err
-	}
+	fmt.Fprintf(stdout, "load:  %d callers sharing one client, %d-byte messages, %v + %v, measured %v after %v warm-up\n\n",
+		*conns, *size, kind, protocol, *duration, warmup)
+	r := loadEcho(cli, *conns, *size, warmup, *duration)
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "QPS\tp50\tp99\tp999\terrors\t")
-	fmt.Fprintf(tw, "%.0f\t%v\t%v\t%v\t%d\t\n", r.QPS, roundLatency(r.P50), roundLatency(r.P99), roundLatency(r.P999), r.Errors)
+	fmt.Fprintln(tw, "QPS\tavg\tp50\tp99\tp999\terrors\t")
+	fmt.Fprintf(tw, "%.0f\t%v\t%v\t%v\t%v\t%d\t\n", r.qps, roundLatency(r.h.Mean()), roundLatency(r.h.Quantile(0.5)),
+		roundLatency(r.h.Quantile(0.99)), roundLatency(r.h.Quantile(0.999)), r.errors)
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	if r.Requests == 0 {
-		return fmt.Errorf("no reply within %v: the %s server did not answer", *duration, *server)
+	if r.firstErr != nil {
+		fmt.Fprintf(stdout, "\nfirst error: %v\n", r.firstErr)
+	}
+	if r.h.Count() == 0 {
+		return fmt.Errorf("no call completed within %v", *duration)
 	}
 	return nil
+}
+
+type loadResult struct {
+	qps      float64
+	h        loadgen.Histogram
+	errors   int
+	firstErr error
+}
+
+// loadEcho runs conns goroutines that call Echo back to back until warm-up plus duration has passed,
+// recording the latencies of the calls that start in the measured window.
+func loadEcho(cli echoservice.Client, conns, size int, warmup, duration time.Duration) *loadResult {
+	msg := strings.Repeat("k", size)
+	start := time.Now()
+	measureFrom, end := start.Add(warmup), start.Add(warmup+duration)
+	res := &loadResult{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var h loadgen.Histogram
+			errs := 0
+			var firstErr error
+			req := &echo.EchoRequest{Msg: msg}
+			for {
+				t0 := time.Now()
+				if !t0.Before(end) {
+					break
+				}
+				resp, err := cli.Echo(context.Background(), req)
+				if t0.Before(measureFrom) {
+					continue
+				}
+				if err == nil && len(resp.Msg) != size {
+					err = fmt.Errorf("reply of %d bytes, want %d", len(resp.Msg), size)
+				}
+				if err != nil {
+					errs++
+					if firstErr == nil {
+						firstErr = err
+					}
+					continue
+				}
+				h.Record(time.Since(t0))
+			}
+			mu.Lock()
+			res.h.Merge(&h)
+			res.errors += errs
+			if res.firstErr == nil {
+				res.firstErr = firstErr
+			}
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	res.qps = float64(res.h.Count()) / duration.Seconds()
+	return res
 }
 
 // roundLatency keeps three significant digits or so.
@@ -102,117 +182,5 @@ func roundLatency(d time.Duration) time.Duration {
 		return d.Round(10 * time.Microsecond)
 	default:
 		return d.Round(time.Microsecond)
-	}
-}
-
-// emptyFramed sends frames with no payload whatever the size.
-type emptyFramed struct{ loadgen.Framed }
-
-func (f emptyFramed) AppendRequest(dst []byte, _ int) ([]byte, error) {
-	return f.Framed.AppendRequest(dst, 0)
-}
-
-// serveDemoNetpoll serves the framed echo with Kestrel's netpoll EventLoop.
-func serveDemoNetpoll(ln net.Listener) (func() error, error) {
-	evl, err := netpoll.NewEventLoop(func(_ context.Context, conn netpoll.Connection) error {
-		r, w := conn.Reader(), conn.Writer()
-		hdr, err := r.Next(4)
-		if err != nil {
-			return err
-		}
-		n := int(binary.BigEndian.Uint32(hdr))
-		if n > demoMaxFrame {
-			return errDemoFrame
-		}
-		payload, err := r.Next(n)
-		if err != nil {
-			return err
-		}
-		out, err := w.Malloc(4 + n)
-		if err != nil {
-			return err
-		}
-		binary.BigEndian.PutUint32(out, uint32(n))
-		copy(out[4:], payload)
-		if err := r.Release(); err != nil {
-			return err
-		}
-		return w.Flush()
-	})
-	if err != nil {
-		return nil, err
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = evl.Serve(ln)
-	}()
-	return func() error {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		err := evl.Shutdown(ctx)
-		<-done
-		return err
-	}, nil
-}
-
-// serveDemoNet serves the framed echo on the standard net package, a goroutine per connection.
-func serveDemoNet(ln net.Listener) func() error {
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	conns := make(map[net.Conn]struct{})
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns[c] = struct{}{}
-			mu.Unlock()
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer func() {
-					mu.Lock()
-					delete(conns, c)
-					mu.Unlock()
-					_ = c.Close()
-				}()
-				var buf []byte
-				for {
-					var hdr [4]byte
-					if _, err := io.ReadFull(c, hdr[:]); err != nil {
-						return
-					}
-					n := int(binary.BigEndian.Uint32(hdr[:]))
-					if n > demoMaxFrame {
-						return
-					}
-					if len(buf) < 4+n {
-						buf = make([]byte, 4+n)
-					}
-					copy(buf, hdr[:])
-					if _, err := io.ReadFull(c, buf[4:4+n]); err != nil {
-						return
-					}
-					if _, err := c.Write(buf[:4+n]); err != nil {
-						return
-					}
-				}
-			}()
-		}
-	}()
-	return func() error {
-		err := ln.Close()
-		mu.Lock()
-		for c := range conns {
-			_ = c.Close()
-		}
-		mu.Unlock()
-		wg.Wait()
-		return err
 	}
 }
