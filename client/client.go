@@ -248,8 +248,9 @@ func (c *Client) call(ctx context.Context, ci *callinfo.Info, mi *thrift.MethodI
 		ci.Decode = time.Since(t3)
 	}
 	ci.Err = err
-	var ae *thrift.ApplicationException
-	if err != nil && !errors.As(err, &ae) || reset {
+	// decodeReply returns a remote ApplicationException as is: the connection stays in step after it.
+	_, remote := err.(*thrift.ApplicationException)
+	if err != nil && !remote || reset {
 		// A reply we could not trust, or the server asked to drop the connection.
 		c.pool.discard(cn)
 	} else {
