@@ -77,7 +77,11 @@ func (c *connection) register(g *PollerGroup) error {
 }
 
 // onReadable runs on the poller: it reads until the socket is drained into the input buffer.
-func (c *connection) onReadable() {
+//
+// hup says the event also reported the peer's end of input (EPOLLRDHUP or EPOLLHUP, kqueue's EV_EOF):
+// the FIN may then sit right behind the data, with no later edge to report it, so the read goes on to
+// EOF instead of stopping at the first short read.
+func (c *connection) onReadable(hup bool) {
 	if c.listenSig != nil {
 		signal(c.listenSig)
 		return
@@ -107,7 +111,7 @@ func (c *connection) onReadable() {
 			c.in.BookAck(n)
 			c.inTotal.Add(int64(n))
 			got += n
-			if n < len(buf) {
+			if n < len(buf) && !hup {
 				// A short read of a stream socket emptied its receive queue; anything arriving later
 				// raises a new edge, so there is no need to read on until EAGAIN.
 				c.readBook = drainedReadBook(c.readBook, got)

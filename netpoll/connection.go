@@ -473,11 +473,15 @@ func (c *connection) inputEnded(err error, fromPoller bool) {
 	c.inEOF.Store(true)
 	c.readWait.Store(0)
 	signal(c.readSig)
-	if c.handler.Load() != nil && c.inAvail() > 0 {
+	if c.handler.Load() != nil {
+		// A task serves the input left, if any, and closes the connection when it stops. A task that
+		// is running may have consumed every byte and still be writing its reply (a request followed
+		// at once by the peer's half-close): closing here would lose that reply. It sees inEOF, stored
+		// above, once it has set processing back to idle.
 		if c.processing.CompareAndSwap(procIdle, procRunning) {
 			c.pool.submit(c.processFn)
 		}
-		return // the running task closes the connection when it stops
+		return
 	}
 	c.closeWith(io.EOF, fromPoller)
 }

@@ -331,3 +331,40 @@ func TestSlowReaderBackPressure(t *testing.T) {
 		t.Fatal("peer did not receive everything")
 	}
 }
+
+// A request followed at once by the client's FIN usually reaches the server in one edge. The reactor
+// must read on to the EOF then: no later edge would report it, and the connection would stay open for
+// ever (one descriptor leaked per such client without an idle timeout).
+func TestFINWithLastData(t *testing.T) {
+	checkLeaks(t)
+	addr, errc, closes := frameServer(t, "tcp", netpoll.Options{})
+	const clients = 20
+	for i := range clients {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var frame [4 + 10]byte
+		binary.BigEndian.PutUint32(frame[:], 10)
+		if _, err := c.Write(frame[:]); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.(*net.TCPConn).CloseWrite(); err != nil {
+			t.Fatal(err)
+		}
+		// The echo comes back, then the server closes its side.
+		reply, err := io.ReadAll(c)
+		c.Close()
+		if err != nil || len(reply) != len(frame) {
+			t.Fatalf("client %d: reply of %d bytes, %v", i, len(reply), err)
+		}
+		waitCount(t, closes, int32(i+1))
+	}
+	select {
+	case err := <-errc:
+		if !errors.Is(err, io.EOF) {
+			t.Fatalf("handler error %v", err)
+		}
+	default:
+	}
+}

@@ -152,7 +152,7 @@ func (p *poller) run() {
 			}
 			switch {
 			case ev.Filter == unix.EVFILT_READ:
-				c.onReadable()
+				c.onReadable(ev.Flags&unix.EV_EOF != 0)
 				woke = true
 			case ev.Filter == unix.EVFILT_WRITE:
 				c.onWritable()

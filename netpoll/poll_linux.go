@@ -20,6 +20,7 @@ const (
 	// doc.go ("Triggering") for why.
 	connEvents = unix.EPOLLIN | unix.EPOLLOUT | unix.EPOLLRDHUP | unix.EPOLLET
 	readEvents = unix.EPOLLIN | unix.EPOLLRDHUP | unix.EPOLLHUP | unix.EPOLLERR
+	hupEvents  = unix.EPOLLRDHUP | unix.EPOLLHUP | unix.EPOLLERR
 	sendEvents = unix.EPOLLOUT | unix.EPOLLHUP | unix.EPOLLERR
 	maxEvents  = 256
 	detachWake = 256 // removed connections that make remove wake an idle poller
@@ -233,7 +234,7 @@ func (p *poller) run() {
 			}
 			e := ev.Events
 			if e&readEvents != 0 {
-				c.onReadable()
+				c.onReadable(e&hupEvents != 0)
 				woke = true
 			}
 			if e&sendEvents != 0 {
