@@ -52,6 +52,7 @@ type Message struct {
 	Size int
 
 	scratch []byte // THeader transforms: the plain message on write, the untransformed one on read
+	wire    []byte // THeader transforms on write: the transformed payload
 }
 
 // ResetHeaders clears the envelope's headers (keeping their capacity) and the message fields, but not

@@ -141,10 +141,23 @@ func (m *Message) readTHeader(r linkbuf.Reader, maxFrame int) ([]byte, error) {
 	if err != nil {
 		return nil, classify(err, false)
 	}
-	if len(m.THeader.Transforms) > 0 {
+	if inflated(&m.THeader) {
+		// Keep the inflated message's memory for the next one. Only then: with no zlib transform (none
+		// at all, or only TransformNone) msg is the frame's own bytes, which the reader reuses after
+		// Release, and inflating a later message into them would corrupt another connection's data.
 		m.scratch = msg[:0]
 	}
 	return msg, nil
+}
+
+// inflated reports whether Untransform inflated h's payload into memory of its own.
+func inflated(h *theader.Header) bool {
+	for _, t := range h.Transforms {
+		if t == theader.TransformZlib {
+			return true
+		}
+	}
+	return false
 }
 
 // parseMessage reads the message header of msg and leaves the body in m.Body.

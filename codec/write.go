@@ -146,10 +146,11 @@ func (m *Message) writeTransformed(w linkbuf.Writer, body thrift.FastCodec, cc t
 	} else {
 		body.FastWrite(msg[off:])
 	}
-	payload, err := theader.Transform(nil, &m.THeader, msg)
+	payload, err := theader.Transform(m.wire[:0], &m.THeader, msg)
 	if err != nil {
 		return err
 	}
+	m.wire = payload[:0]
 	hs, err := theader.Size(&m.THeader)
 	if err != nil {
 		return err
