@@ -14,6 +14,7 @@ import (
 
 	"github.com/kestrel-rpc/kestrel/callinfo"
 	"github.com/kestrel-rpc/kestrel/codec"
+	"github.com/kestrel-rpc/kestrel/internal/unsafex"
 	"github.com/kestrel-rpc/kestrel/metainfo"
 	"github.com/kestrel-rpc/kestrel/netpoll"
 	"github.com/kestrel-rpc/kestrel/thrift"
@@ -113,12 +114,15 @@ func (c *conn) serve() error {
 		_, err = args.FastRead(in.Body)
 	}
 	seq := in.SeqID
+	// No reply to a oneway method, nor to a message sent as ONEWAY (its caller reads none: an answer
+	// would be taken for the reply of its next call).
+	noReply := m.info.Oneway || in.Type == thrift.ONEWAY
 	r.Release() // the args own their strings: the frame's bytes go back to the pool now
 	if err != nil {
 		put(&m.args, args)
 		s.o.logger.Warn("kestrel server: undecodable request", slog.String("method", m.info.Name),
 			slog.String("peer", ci.PeerAddr.String()), slog.Any("error", err))
-		if m.info.Oneway {
+		if noReply {
 			return nil
 		}
 		return c.reply(m.info.Name, seq, thrift.NewApplicationException(thrift.ProtocolErrorType, err.Error()))
@@ -130,18 +134,14 @@ func (c *conn) serve() error {
 		result = m.results.Get().(thrift.FastCodec)
 		resp = result
 	}
-	var handlerStart time.Time
 	if timed {
-		handlerStart = time.Now()
-		ci.Decode = handlerStart.Sub(decodeStart)
+		ci.Decode = time.Since(decodeStart)
 	}
-	herr := c.invoke(ctx, m, args, resp)
+	herr := c.invoke(ctx, m, args, resp) // with middleware, the innermost endpoint sets ci.Handler
 	put(&m.args, args)
-	if timed {
-		ci.Handler = time.Since(handlerStart)
-	}
 	ci.Err = herr
-	if m.info.Oneway {
+	if noReply {
+		put(&m.results, result)
 		return nil
 	}
 	var body thrift.FastCodec = result
@@ -233,6 +233,19 @@ func msgTypeString(t thrift.MessageType) string {
 // into ctx.
 func (c *conn) fromTTHeader(ctx context.Context, ci *callinfo.Info) context.Context {
 	h := &c.in.TTHeader
+	// The strings kept past the frame's release share one copy.
+	n := 0
+	for i := range h.IntInfo {
+		if k := h.IntInfo[i].Key; k == ttheader.FromService || k == ttheader.FromMethod {
+			n += len(h.IntInfo[i].Value)
+		}
+	}
+	for i := range h.StrInfo {
+		if isMeta(h.StrInfo[i].Key) {
+			n += len(h.StrInfo[i].Key) + len(h.StrInfo[i].Value)
+		}
+	}
+	a := arena(make([]byte, 0, n))
 	for i := range h.IntInfo {
 		p := &h.IntInfo[i]
 		switch p.Key {
@@ -241,14 +254,16 @@ func (c *conn) fromTTHeader(ctx context.Context, ci *callinfo.Info) context.Cont
 				ci.RPCTimeout = time.Duration(ms) * time.Millisecond
 			}
 		case ttheader.FromService:
-			ci.CallerService = strings.Clone(p.Value)
+			ci.CallerService = a.copy(p.Value)
 		case ttheader.FromMethod:
-			ci.CallerMethod = strings.Clone(p.Value)
+			ci.CallerMethod = a.copy(p.Value)
 		}
 	}
 	c.pairs = c.pairs[:0]
 	for i := range h.StrInfo {
-		c.pairs = appendMeta(c.pairs, h.StrInfo[i].Key, h.StrInfo[i].Value)
+		if p := &h.StrInfo[i]; isMeta(p.Key) {
+			c.pairs = append(c.pairs, metainfo.Pair{Key: a.copy(p.Key), Value: a.copy(p.Value)})
+		}
 	}
 	if len(c.pairs) == 0 {
 		return ctx
@@ -260,23 +275,41 @@ func (c *conn) fromTTHeader(ctx context.Context, ci *callinfo.Info) context.Cont
 // prefixes) into ctx.
 func (c *conn) fromTHeader(ctx context.Context) context.Context {
 	h := &c.in.THeader
+	n := 0
+	for i := range h.Info {
+		if isMeta(h.Info[i].Key) {
+			n += len(h.Info[i].Key) + len(h.Info[i].Value)
+		}
+	}
+	if n == 0 {
+		return ctx
+	}
+	a := arena(make([]byte, 0, n))
 	c.pairs = c.pairs[:0]
 	for i := range h.Info {
-		c.pairs = appendMeta(c.pairs, h.Info[i].Key, h.Info[i].Value)
-	}
-	if len(c.pairs) == 0 {
-		return ctx
+		if p := &h.Info[i]; isMeta(p.Key) {
+			c.pairs = append(c.pairs, metainfo.Pair{Key: a.copy(p.Key), Value: a.copy(p.Value)})
+		}
 	}
 	return metainfo.FromWire(ctx, c.pairs)
 }
 
-// appendMeta appends a copy of a metainfo key-value (the header's strings alias the frame, which is
-// released before the handler runs); other keys are left out.
-func appendMeta(dst []metainfo.Pair, k, v string) []metainfo.Pair {
-	if strings.HasPrefix(k, metainfo.PrefixTransient) || strings.HasPrefix(k, metainfo.PrefixPersistent) {
-		dst = append(dst, metainfo.Pair{Key: strings.Clone(k), Value: strings.Clone(v)})
+// isMeta reports whether a header key carries a metainfo value the handler receives.
+func isMeta(k string) bool {
+	return strings.HasPrefix(k, metainfo.PrefixTransient) || strings.HasPrefix(k, metainfo.PrefixPersistent)
+}
+
+// arena copies strings out of a frame (released before the handler runs) into one allocation, made
+// with the capacity of all of them.
+type arena []byte
+
+func (a *arena) copy(s string) string {
+	if s == "" {
+		return ""
 	}
-	return dst
+	start := len(*a)
+	*a = append(*a, s...)
+	return unsafex.BytesToString((*a)[start:len(*a):len(*a)])
 }
 
 // unknownMethod answers a call of a method no service has with an UnknownMethod exception (nothing

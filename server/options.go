@@ -60,7 +60,10 @@ func WithMaxFrameSize(n int) Option { return func(o *options) { o.maxFrame = n }
 
 // WithMiddleware appends mw to the server's middleware; the first added runs outermost. Each call's
 // endpoint receives the method's args struct as req and its result struct as resp (nil for oneway
-// methods), valid only during the call, and the call's *callinfo.Info on its context.
+// methods), valid only during the call, and the call's *callinfo.Info on its context. When next
+// returns, the info holds the request's side (size, read and decode times) and the handler's time and
+// error; the reply is encoded and written after the chain returns, so its size and times are not known
+// to middleware.
 func WithMiddleware(mw endpoint.Middleware) Option {
 	return func(o *options) { o.mws = append(o.mws, mw) }
 }

@@ -7,7 +7,9 @@ import (
 	"net"
 	"sync"
 	"sync/atomic"
+	"time"
 
+	"github.com/kestrel-rpc/kestrel/callinfo"
 	"github.com/kestrel-rpc/kestrel/endpoint"
 	"github.com/kestrel-rpc/kestrel/netpoll"
 	"github.com/kestrel-rpc/kestrel/thrift"
@@ -87,6 +89,8 @@ func (s *Server) Serve(ln net.Listener) error {
 	}
 	err = loop.Serve(ln)
 	if errors.Is(err, netpoll.ErrEventLoopClosed) {
+		// Shutdown came first, maybe before the loop took ln: it may still be open.
+		ln.Close()
 		return nil
 	}
 	return err
@@ -171,14 +175,32 @@ func newMethod(svc *thrift.ServiceInfo, mi *thrift.MethodInfo, handler any) *met
 }
 
 func (m *method) buildEndpoint(mws []endpoint.Middleware) {
-	call := func(ctx context.Context, req, resp any) error {
-		var result thrift.FastCodec
-		if resp != nil {
-			result = resp.(thrift.FastCodec)
+	if len(mws) == 0 {
+		m.ep = func(ctx context.Context, req, resp any) error {
+			return m.info.Handler(ctx, m.handler, req.(thrift.FastCodec), resultOf(resp))
 		}
-		return m.info.Handler(ctx, m.handler, req.(thrift.FastCodec), result)
+		return
+	}
+	// With middleware, the innermost endpoint times the handler and records its error, so that
+	// middleware sees them once next returns.
+	call := func(ctx context.Context, req, resp any) error {
+		start := time.Now()
+		err := m.info.Handler(ctx, m.handler, req.(thrift.FastCodec), resultOf(resp))
+		if ci := callinfo.FromContext(ctx); ci != nil {
+			ci.Handler = time.Since(start)
+			ci.Err = err
+		}
+		return err
 	}
 	m.ep = endpoint.Chain(mws...)(call)
+}
+
+// resultOf is the endpoint's resp as the handler takes it: a result struct, or nil for oneway.
+func resultOf(resp any) thrift.FastCodec {
+	if resp == nil {
+		return nil
+	}
+	return resp.(thrift.FastCodec)
 }
 
 // put resets v and returns it to pool, if its type can be reset; otherwise it is left to the GC.
