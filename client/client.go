@@ -7,11 +7,13 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/kestrel-rpc/kestrel/callinfo"
 	"github.com/kestrel-rpc/kestrel/codec"
 	"github.com/kestrel-rpc/kestrel/endpoint"
+	"github.com/kestrel-rpc/kestrel/internal/unsafex"
 	"github.com/kestrel-rpc/kestrel/metainfo"
 	"github.com/kestrel-rpc/kestrel/netpoll"
 	"github.com/kestrel-rpc/kestrel/rpcerr"
@@ -96,6 +98,9 @@ func (c *Client) Call(ctx context.Context, method string, args, result thrift.Fa
 	if mi == nil {
 		return fmt.Errorf("client: service %s has no method %q", c.info.Name, method)
 	}
+	if result == nil && !mi.Oneway {
+		return fmt.Errorf("client: method %s is not oneway: Call needs its result struct", method)
+	}
 	if c.closed.Load() {
 		return rpcerr.New(rpcerr.ErrConnect, "call", "", ErrClosed)
 	}
@@ -140,9 +145,15 @@ func (c *Client) endpoint(ctx context.Context, req, resp any) error {
 // aLongTimeAgo is a deadline in the past: setting it wakes a blocked read at once.
 var aLongTimeAgo = time.Unix(1, 0)
 
-// call does one call on one connection.
-func (c *Client) call(ctx context.Context, ci *callinfo.Info, mi *thrift.MethodInfo, args, result thrift.FastCodec) (err error) {
-	timed := c.ep != nil
+// call does one call: it picks the address, then makes the round trip on a pooled or new connection.
+//
+// A reused connection may have been closed by the server while it sat idle (an idle timeout, or a
+// server that closes after some replies) without the client having seen the FIN yet. When the round
+// trip proves the request was never processed — the connection was closed or reset when the request
+// was written, or the peer reset it before a byte of reply came back (a reset answers data sent to a
+// socket that is already closed; a server that read the request and then closed would have sent a
+// FIN) — call sends it once more on a new connection.
+func (c *Client) call(ctx context.Context, ci *callinfo.Info, mi *thrift.MethodInfo, args, result thrift.FastCodec) error {
 	now := time.Now()
 	var deadline time.Time
 	if c.o.rpcTimeout > 0 {
@@ -164,28 +175,66 @@ func (c *Client) call(ctx context.Context, ci *callinfo.Info, mi *thrift.MethodI
 	if !deadline.IsZero() && (connectTimeout <= 0 || deadline.Sub(now) < connectTimeout) {
 		connectTimeout = deadline.Sub(now)
 	}
-	cn, err := c.pool.get(ctx, addr, connectTimeout)
-	if err != nil {
-		if ctx.Err() != nil {
-			return ctxError(ctx, "dial", addr)
+	rt := roundTrip{ctx: ctx, ci: ci, mi: mi, addr: addr, deadline: deadline, ctxDeadline: hasCtxDeadline, now: now}
+	for fresh := false; ; fresh = true {
+		cn, err := c.pool.get(ctx, addr, connectTimeout, fresh)
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctxError(ctx, "dial", addr)
+			}
+			if errors.Is(err, context.DeadlineExceeded) && !deadline.IsZero() && !time.Now().Before(deadline) {
+				return rpcerr.New(rpcerr.ErrTimeout, "dial", addr, err)
+			}
+			return rpcerr.New(rpcerr.ErrConnect, "dial", addr, err)
 		}
-		if errors.Is(err, context.DeadlineExceeded) && !deadline.IsZero() && !time.Now().Before(deadline) {
-			return rpcerr.New(rpcerr.ErrTimeout, "dial", addr, err)
+		unsent, err := c.roundTrip(&rt, cn, args, result)
+		if !unsent || !cn.reused || fresh || ctx.Err() != nil {
+			return err
 		}
-		return rpcerr.New(rpcerr.ErrConnect, "dial", addr, err)
 	}
+}
+
+// refused reports whether a write failed because the connection was already closed or reset: our
+// side saw the close first, or the peer's kernel refused the bytes of a socket its owner had closed.
+func refused(err error) bool {
+	return errors.Is(err, netpoll.ErrConnClosed) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
+}
+
+// roundTrip holds what one call's round trips share.
+type roundTrip struct {
+	ctx         context.Context
+	ci          *callinfo.Info
+	mi          *thrift.MethodInfo
+	addr        string
+	deadline    time.Time
+	ctxDeadline bool // the deadline comes from ctx
+	now         time.Time
+}
+
+// roundTrip sends the request on cn and reads the reply, then returns cn to the pool or closes it.
+// unsent reports a failure that proves the server never processed the request.
+func (c *Client) roundTrip(rt *roundTrip, cn *conn, args, result thrift.FastCodec) (unsent bool, err error) {
+	ctx, ci, mi, addr := rt.ctx, rt.ci, rt.mi, rt.addr
+	timed := c.ep != nil
 	ci.PeerAddr = cn.nc.RemoteAddr()
 	nc := cn.nc
-	if err := nc.SetDeadline(deadline); err != nil {
+	if err := nc.SetDeadline(rt.deadline); err != nil {
 		c.pool.discard(cn)
-		return rpcerr.New(rpcerr.ErrConnection, "deadline", addr, err)
+		return errors.Is(err, netpoll.ErrConnClosed), rpcerr.New(rpcerr.ErrConnection, "deadline", addr, err)
 	}
+	// Canceling ctx wakes the blocked read. The hook must be gone before the connection goes back to
+	// the pool: finish stops it, and drops the connection if it ran (or is running), since it could set
+	// its past deadline after the next call on the connection set its own.
+	var stop func() bool
 	if ctx.Done() != nil {
-		stop := context.AfterFunc(ctx, func() { nc.SetDeadline(aLongTimeAgo) })
-		defer stop()
+		stop = context.AfterFunc(ctx, cn.wake)
 	}
 
 	// Request.
+	var t0 time.Time
+	if timed {
+		t0 = time.Now() // after the pick and the dial, which are no part of the encoding
+	}
 	seq := c.seq.Add(1)
 	ci.SeqID = seq
 	out := &cn.out
@@ -194,25 +243,28 @@ func (c *Client) call(ctx context.Context, ci *callinfo.Info, mi *thrift.MethodI
 	if mi.Oneway {
 		out.Type = thrift.ONEWAY
 	}
-	c.fillHeader(ctx, cn, hasCtxDeadline, deadline, now)
+	c.fillHeader(ctx, cn, rt.ctxDeadline, rt.deadline, rt.now)
 	w := nc.Writer()
 	if err := codec.Write(w, out, args, !mi.Oneway); err != nil {
-		c.pool.discard(cn)
-		return fmt.Errorf("client: encoding the %s request: %w", mi.Name, err)
+		c.finish(cn, stop, false)
+		if errors.Is(err, netpoll.ErrConnClosed) {
+			return true, c.ioError(ctx, "write", addr, err)
+		}
+		return false, fmt.Errorf("client: encoding the %s request: %w", mi.Name, err)
 	}
 	ci.ReqSize = out.Size
 	var t1 time.Time
 	if timed {
 		t1 = time.Now()
-		ci.Encode = t1.Sub(now)
+		ci.Encode = t1.Sub(t0)
 	}
 	if err := w.Flush(); err != nil {
-		c.pool.discard(cn)
-		return c.ioError(ctx, "write", addr, err)
+		c.finish(cn, stop, false)
+		return refused(err), c.ioError(ctx, "write", addr, err)
 	}
 	if mi.Oneway {
-		c.pool.put(cn)
-		return nil
+		c.finish(cn, stop, true)
+		return false, nil
 	}
 	var t2 time.Time
 	if timed {
@@ -225,12 +277,13 @@ func (c *Client) call(ctx context.Context, ci *callinfo.Info, mi *thrift.MethodI
 	in := &cn.in
 	in.Kind, in.Protocol = c.o.kind, c.o.protocol
 	if err := codec.Read(r, in, c.o.maxFrame); err != nil {
+		nothing := r.Len() == 0
 		r.Release()
-		c.pool.discard(cn)
+		c.finish(cn, stop, false)
 		if errors.Is(err, codec.ErrMalformed) {
-			return rpcerr.New(rpcerr.ErrProtocol, "read", addr, err)
+			return false, rpcerr.New(rpcerr.ErrProtocol, "read", addr, err)
 		}
-		return c.ioError(ctx, "read", addr, err)
+		return nothing && errors.Is(err, syscall.ECONNRESET), c.ioError(ctx, "read", addr, err)
 	}
 	ci.RespSize = in.Size
 	var t3 time.Time
@@ -252,11 +305,24 @@ func (c *Client) call(ctx context.Context, ci *callinfo.Info, mi *thrift.MethodI
 	_, remote := err.(*thrift.ApplicationException)
 	if err != nil && !remote || reset {
 		// A reply we could not trust, or the server asked to drop the connection.
-		c.pool.discard(cn)
+		c.finish(cn, stop, false)
 	} else {
-		c.pool.put(cn)
+		c.finish(cn, stop, true)
 	}
-	return err
+	return false, err
+}
+
+// finish ends a call's use of cn: it stops the context hook of the call, then returns cn to the pool if
+// reuse is true and the hook never ran, or else closes it.
+func (c *Client) finish(cn *conn, stop func() bool, reuse bool) {
+	if stop != nil && !stop() {
+		reuse = false // canceled: the hook set, or is about to set, a deadline in the past
+	}
+	if reuse {
+		c.pool.put(cn)
+	} else {
+		c.pool.discard(cn)
+	}
 }
 
 // decodeReply checks the reply's header against the call and decodes its body.
@@ -309,7 +375,8 @@ func (c *Client) fillHeader(ctx context.Context, cn *conn, hasCtxDeadline bool, 
 		}
 		if hasCtxDeadline && !deadline.IsZero() {
 			if ms := deadline.Sub(now).Milliseconds(); ms > 0 {
-				h.SetInt(ttheader.RPCTimeout, strconv.FormatInt(ms, 10))
+				// The header is encoded before the call returns: the string may alias cn's buffer.
+				h.SetInt(ttheader.RPCTimeout, unsafex.BytesToString(strconv.AppendInt(cn.timeout[:0], ms, 10)))
 			}
 		} else if c.rpcTimeoutMS != "" {
 			h.SetInt(ttheader.RPCTimeout, c.rpcTimeoutMS)

@@ -18,6 +18,16 @@ type conn struct {
 	pairs    []metainfo.Pair
 	lastUsed time.Time
 	reused   bool // it came from the pool rather than a fresh dial
+
+	wake    func()   // sets a deadline in the past: the context hook of a call, made once per connection
+	timeout [20]byte // the decimal RPC timeout of the call in progress (its TTHeader value aliases it)
+}
+
+// newConn wraps a dialed connection.
+func newConn(nc netpoll.Connection, addr string) *conn {
+	c := &conn{nc: nc, addr: addr}
+	c.wake = func() { nc.SetDeadline(aLongTimeAgo) }
+	return c
 }
 
 // pool keeps idle connections per address: a stack each (the most recently used is reused first, so
@@ -43,9 +53,10 @@ func newPool(o *options) *pool {
 	}
 }
 
-// get returns an idle connection to addr that is still open, or dials one within timeout.
-func (p *pool) get(ctx context.Context, addr string, timeout time.Duration) (*conn, error) {
-	if !p.short {
+// get returns an idle connection to addr that is still open, or dials one within timeout; with fresh
+// it always dials.
+func (p *pool) get(ctx context.Context, addr string, timeout time.Duration, fresh bool) (*conn, error) {
+	if !p.short && !fresh {
 		now := time.Now()
 		p.mu.Lock()
 		stack := p.idle[addr]
@@ -73,7 +84,7 @@ func (p *pool) get(ctx context.Context, addr string, timeout time.Duration) (*co
 	if err != nil {
 		return nil, err
 	}
-	return &conn{nc: nc, addr: addr}, nil
+	return newConn(nc, addr), nil
 }
 
 // put returns c for reuse, or closes it: on a short-connection pool, when it is closed or the pool is
