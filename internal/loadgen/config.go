@@ -84,6 +84,15 @@ type Sequencer interface {
 	SetSequence(req []byte, seq int32)
 }
 
+// ReplyChecker is implemented by codecs whose replies are not byte copies of their requests (an RPC
+// reply carries its own message type and result), so that the generator checks what it counts. Run
+// calls CheckReply with the request as sent (sequence number included) and the complete reply, on every
+// reply, whatever Config.Verify says; an error fails the connection like any bad reply and should wrap
+// ErrBadReply. Neither slice may be retained.
+type ReplyChecker interface {
+	CheckReply(req, reply []byte) error
+}
+
 // Framed is the default Codec: a 4-byte big-endian length followed by that many payload bytes, both for
 // the request and for the reply. The payload is a repeating byte pattern.
 type Framed struct{}

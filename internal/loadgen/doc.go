@@ -22,7 +22,8 @@
 // A Codec writes the request bytes and tells, from a prefix of the reply, how long the reply is. The
 // default, Framed, is a 4-byte big-endian length followed by the payload (the framed echo of
 // DESIGN.md §6); later benchmarks plug in TTHeader or Thrift codecs. A codec whose requests carry a
-// sequence number also implements Sequencer and has it rewritten in place before each request.
+// sequence number also implements Sequencer and has it rewritten in place before each request; one whose
+// replies are not copies of its requests (an RPC call) implements ReplyChecker to have each reply checked.
 //
 // # Measuring
 //

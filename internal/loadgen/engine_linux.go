@@ -45,6 +45,7 @@ type engine struct {
 	conns   []pollConn
 	events  []unix.EpollEvent
 	seqr    Sequencer
+	check   func(req, reply []byte) error // replyCheck's; nil for none
 	hist    *Histogram
 	win     *window
 	live    int // connections not dead
@@ -75,6 +76,7 @@ func runEpoll(ctx context.Context, cfg *Config, req []byte) (Result, error) {
 	}
 	e.win = newWindow(cfg, e.hist)
 	e.seqr, _ = cfg.Codec.(Sequencer)
+	e.check = replyCheck(cfg)
 	defer e.close()
 
 	rcap := max(2*len(req), 4096)
@@ -309,8 +311,8 @@ func (e *engine) read(c *pollConn) {
 			e.fail(c, fmt.Errorf("%w: %d bytes after a %d-byte reply", ErrBadReply, c.rlen-c.want, c.want))
 			return
 		}
-		if e.cfg.Verify {
-			if err := verifyReply(c.req, c.rbuf[:c.want]); err != nil {
+		if e.check != nil {
+			if err := e.check(c.req, c.rbuf[:c.want]); err != nil {
 				e.fail(c, err)
 				return
 			}

@@ -157,6 +157,7 @@ func closeAll(conns []net.Conn) {
 // netConn runs one connection's ping-pong until stop or an error.
 func netConn(c net.Conn, cfg *Config, req []byte, h *Histogram, win *netWindow) error {
 	seqr, _ := cfg.Codec.(Sequencer)
+	check := replyCheck(cfg)
 	if seqr != nil {
 		req = append([]byte(nil), req...)
 	}
@@ -206,8 +207,8 @@ func netConn(c net.Conn, cfg *Config, req []byte, h *Histogram, win *netWindow) 
 		if rlen > want {
 			return fmt.Errorf("%w: %d bytes after a %d-byte reply", ErrBadReply, rlen-want, want)
 		}
-		if cfg.Verify {
-			if err := verifyReply(req, rbuf[:want]); err != nil {
+		if check != nil {
+			if err := check(req, rbuf[:want]); err != nil {
 				return err
 			}
 		}

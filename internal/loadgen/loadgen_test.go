@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -407,4 +408,49 @@ func FuzzFramedReplyLen(f *testing.F) {
 			}
 		}
 	})
+}
+
+// checkCodec is seqCodec with a ReplyChecker that wants the reply to carry the request's sequence
+// number (an echo server's does), counts its calls and can refuse every reply.
+type checkCodec struct {
+	seqCodec
+	calls  *atomic.Int64
+	refuse bool
+}
+
+func (c checkCodec) CheckReply(req, reply []byte) error {
+	c.calls.Add(1)
+	if c.refuse {
+		return fmt.Errorf("%w: refused", ErrBadReply)
+	}
+	if !bytes.Equal(req[:8], reply[:8]) {
+		return fmt.Errorf("%w: reply header %x, request %x", ErrBadReply, reply[:8], req[:8])
+	}
+	return nil
+}
+
+func TestRunReplyChecker(t *testing.T) {
+	for _, eng := range testEngines {
+		t.Run("engine="+eng.name, func(t *testing.T) {
+			addr := startEcho(t, &echoServer{})
+			codec := checkCodec{calls: new(atomic.Int64)}
+			r, err := runWith(testCtx(t), Config{Addr: addr, Size: 64, Requests: 20, Codec: codec}, eng.run)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkResult(t, r)
+			if n := codec.calls.Load(); n < r.Requests {
+				t.Errorf("CheckReply ran %d times for %d recorded replies", n, r.Requests)
+			}
+
+			codec = checkCodec{calls: new(atomic.Int64), refuse: true}
+			r, err = runWith(testCtx(t), Config{Addr: addr, Conns: 2, Duration: 10 * time.Second, Codec: codec}, eng.run)
+			if !errors.Is(err, ErrAllFailed) || !errors.Is(err, ErrBadReply) {
+				t.Fatalf("refusing checker: err = %v, want ErrAllFailed wrapping ErrBadReply", err)
+			}
+			if r.Errors != 2 || r.Requests != 0 || codec.calls.Load() != 2 {
+				t.Errorf("refusing checker: Errors %d Requests %d calls %d, want 2, 0, 2", r.Errors, r.Requests, codec.calls.Load())
+			}
+		})
+	}
 }

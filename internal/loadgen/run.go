@@ -122,6 +122,26 @@ func (w *window) result(now time.Time, errs int64, conns int) Result {
 	return r
 }
 
+// replyCheck returns the check every complete reply gets: the codec's ReplyChecker and Config.Verify's
+// comparison, whichever apply, or nil for none.
+func replyCheck(cfg *Config) func(req, reply []byte) error {
+	chk, _ := cfg.Codec.(ReplyChecker)
+	switch {
+	case chk != nil && cfg.Verify:
+		return func(req, reply []byte) error {
+			if err := chk.CheckReply(req, reply); err != nil {
+				return err
+			}
+			return verifyReply(req, reply)
+		}
+	case chk != nil:
+		return chk.CheckReply
+	case cfg.Verify:
+		return verifyReply
+	}
+	return nil
+}
+
 // verifyReply is Config.Verify's check.
 func verifyReply(req, reply []byte) error {
 	if string(req) != string(reply) {
