@@ -83,7 +83,13 @@ func Write(w linkbuf.Writer, m *Message, body thrift.FastCodec, nocopy bool) err
 	nc, linked := body.(thrift.NocopyCodec)
 	linked = linked && nocopy && cc == nil && bodyLen >= thrift.NocopyThreshold
 	before := w.MallocLen()
-	b, err := w.Malloc(total)
+	size := total
+	if linked {
+		// The linked values need no room in the buffer: a large payload then never takes a block
+		// of its own size.
+		size = total - bodyLen + nc.BLengthNocopy()
+	}
+	b, err := w.Malloc(size)
 	if err != nil {
 		return err
 	}
@@ -95,6 +101,8 @@ func Write(w linkbuf.Writer, m *Message, body thrift.FastCodec, nocopy bool) err
 	case linked:
 		nc.FastWriteNocopy(b[off:], w)
 		if err := w.MallocAck(before + total); err != nil {
+			// A value could not be linked (see thrift.NocopyCodec): drop the half-written message.
+			_ = w.MallocAck(before)
 			return err
 		}
 	default:

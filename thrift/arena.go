@@ -42,7 +42,8 @@ func ArenaAt(arena string, off int) string {
 // the arena the result is a substring of it, with no allocation, else a copy. It returns the string and
 // the bytes consumed after off; errors are those of ReadString(b[off:]), with offsets relative to b[off:].
 func (BinaryProtocol) ReadStringAt(b []byte, off int, arena string, base int) (string, int, error) {
-	// The fast path, small enough to inline: a string inside the arena.
+	// The fast path: a string inside the arena. (The function is too large for the inliner, cost 144
+	// against 80; an inlinable fast path measured 0.4 ns less per string, under 1% of a mixed1k read.)
 	if off >= 0 && len(b)-off >= 4 {
 		l := int(binary.BigEndian.Uint32(b[off:]))
 		if s := off + 4 - base; l >= 0 && l <= len(b)-off-4 && l <= MaxStringLen && s >= 0 && l <= len(arena)-s {

@@ -182,8 +182,9 @@ func (BinaryProtocol) WriteBinary(b []byte, v []byte) int {
 
 // WriteStringNocopy writes v like WriteString, except that when w != nil and len(v) ≥ NocopyThreshold
 // it writes only the length prefix and links v's bytes with w.WriteDirect(v, len(b)-4), returning 4.
-// v must then stay unchanged until the stream has been written out. If WriteDirect fails, v is copied
-// (b has room for it: it was sized with StringLength).
+// v must then stay unchanged until the stream has been written out. b needs StringLengthNocopy(v)
+// bytes. If WriteDirect fails, v is copied when b has room for it (it was sized with StringLength),
+// else left out (see NocopyCodec for how the caller learns of it); 4 is returned then too.
 func (p BinaryProtocol) WriteStringNocopy(b []byte, w NocopyWriter, v string) int {
 	if w == nil || len(v) < NocopyThreshold {
 		return p.WriteString(b, v)
@@ -195,11 +196,28 @@ func (p BinaryProtocol) WriteStringNocopy(b []byte, w NocopyWriter, v string) in
 func (BinaryProtocol) WriteBinaryNocopy(b []byte, w NocopyWriter, v []byte) int {
 	binary.BigEndian.PutUint32(b, uint32(len(v)))
 	if w != nil && len(v) >= NocopyThreshold {
-		if w.WriteDirect(v, len(b)-4) == nil {
+		if w.WriteDirect(v, len(b)-4) == nil || len(b)-4 < len(v) {
 			return 4
 		}
 	}
 	return 4 + copy(b[4:], v)
+}
+
+// StringLengthNocopy returns the bytes WriteStringNocopy writes into its buffer, given a writer: 4 for
+// a string it links (len(v) ≥ NocopyThreshold), else StringLength(v).
+func (BinaryProtocol) StringLengthNocopy(v string) int {
+	if len(v) >= NocopyThreshold {
+		return 4
+	}
+	return 4 + len(v)
+}
+
+// BinaryLengthNocopy is StringLengthNocopy for a []byte.
+func (BinaryProtocol) BinaryLengthNocopy(v []byte) int {
+	if len(v) >= NocopyThreshold {
+		return 4
+	}
+	return 4 + len(v)
 }
 
 // WriteListBegin writes a list header (element type, i32 size): 5 bytes.

@@ -1,25 +1,36 @@
 package thrift
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+
+	"github.com/kestrel-rpc/kestrel/internal/simd"
+)
 
 // WriteI64List writes a list<i64> header and its elements, byte-swapped in bulk: 5 + 8*len(v) bytes.
-func (BinaryProtocol) WriteI64List(b []byte, v []int64) int {
-	n := 5 + 8*len(v)
-	_ = b[n-1]
-	b[0] = byte(I64)
-	binary.BigEndian.PutUint32(b[1:], uint32(len(v)))
-	putInt64s(b[5:n], v)
-	return n
+func (p BinaryProtocol) WriteI64List(b []byte, v []int64) int {
+	n := p.WriteListBegin(b, I64, len(v))
+	return n + p.WriteI64s(b[n:], v)
+}
+
+// WriteI64s writes the elements of a list<i64> or set<i64> without its header, byte-swapped in bulk:
+// 8*len(v) bytes. It is small enough to be inlined, so generated code, which writes the header with
+// WriteListBegin and then calls it, converts a list with one call, straight into the byte-swap kernel
+// (internal/simd); for a short list the calls would cost more than the conversion.
+func (BinaryProtocol) WriteI64s(b []byte, v []int64) int {
+	simd.PutInt64s(b, v)
+	return 8 * len(v)
 }
 
 // WriteI32List writes a list<i32> header and its elements, byte-swapped in bulk: 5 + 4*len(v) bytes.
-func (BinaryProtocol) WriteI32List(b []byte, v []int32) int {
-	n := 5 + 4*len(v)
-	_ = b[n-1]
-	b[0] = byte(I32)
-	binary.BigEndian.PutUint32(b[1:], uint32(len(v)))
-	putInt32s(b[5:n], v)
-	return n
+func (p BinaryProtocol) WriteI32List(b []byte, v []int32) int {
+	n := p.WriteListBegin(b, I32, len(v))
+	return n + p.WriteI32s(b[n:], v)
+}
+
+// WriteI32s is WriteI64s for a list<i32> or set<i32>: 4*len(v) bytes.
+func (BinaryProtocol) WriteI32s(b []byte, v []int32) int {
+	simd.PutInt32s(b, v)
+	return 4 * len(v)
 }
 
 // ReadI64List reads a list<i64> (or set<i64>) header and its elements into a new slice. The header must
@@ -31,16 +42,18 @@ func (p BinaryProtocol) ReadI64List(b []byte) ([]int64, int, error) {
 // ReadI64ListInto is ReadI64List reusing dst's capacity when it suffices. The result is never nil, so an
 // empty list reads as an empty, non-nil slice.
 func (BinaryProtocol) ReadI64ListInto(dst []int64, b []byte) ([]int64, int, error) {
-	size, err := fixedListHeader(b, I64, 8)
-	if err != nil {
-		return dst[:0], 0, err
+	if len(b) >= 5 {
+		size := int(int32(binary.BigEndian.Uint32(b[1:])))
+		if uint(size) <= uint(len(b)-5)/8 && (TType(b[0]) == I64 || size == 0) {
+			if dst == nil || cap(dst) < size {
+				dst = make([]int64, size)
+			}
+			dst = dst[:size]
+			simd.Int64s(dst, b[5:])
+			return dst, 5 + 8*size, nil
+		}
 	}
-	if dst == nil || cap(dst) < size {
-		dst = make([]int64, size)
-	}
-	dst = dst[:size]
-	int64s(dst, b[5:])
-	return dst, 5 + 8*size, nil
+	return dst[:0], 0, fixedListError(b, I64, 8)
 }
 
 // ReadI32List reads a list<i32> (or set<i32>) header and its elements into a new slice. The header must
@@ -51,34 +64,35 @@ func (p BinaryProtocol) ReadI32List(b []byte) ([]int32, int, error) {
 
 // ReadI32ListInto is ReadI32List reusing dst's capacity when it suffices. The result is never nil.
 func (BinaryProtocol) ReadI32ListInto(dst []int32, b []byte) ([]int32, int, error) {
-	size, err := fixedListHeader(b, I32, 4)
-	if err != nil {
-		return dst[:0], 0, err
+	if len(b) >= 5 {
+		size := int(int32(binary.BigEndian.Uint32(b[1:])))
+		if uint(size) <= uint(len(b)-5)/4 && (TType(b[0]) == I32 || size == 0) {
+			if dst == nil || cap(dst) < size {
+				dst = make([]int32, size)
+			}
+			dst = dst[:size]
+			simd.Int32s(dst, b[5:])
+			return dst, 5 + 4*size, nil
+		}
 	}
-	if dst == nil || cap(dst) < size {
-		dst = make([]int32, size)
-	}
-	dst = dst[:size]
-	int32s(dst, b[5:])
-	return dst, 5 + 4*size, nil
+	return dst[:0], 0, fixedListError(b, I32, 4)
 }
 
-// fixedListHeader checks a list/set header of elements of type want, elemSize bytes each, against the
-// bytes that follow it, and returns the size.
-func fixedListHeader(b []byte, want TType, elemSize int) (int, error) {
+// fixedListError explains why a list/set header of elements of type want, elemSize bytes each, was
+// refused: too short, another element type, or a size beyond the bytes that follow.
+//
+//go:noinline
+func fixedListError(b []byte, want TType, elemSize int) error {
 	if len(b) < 5 {
-		return 0, errTruncated(proBinary, "list header", 0, 5, len(b))
+		return errTruncated(proBinary, "list header", 0, 5, len(b))
 	}
 	size := int32(binary.BigEndian.Uint32(b[1:]))
 	if TType(b[0]) != want && size != 0 {
-		return 0, newError(proBinary, "list element type", 0, ErrBadType,
+		return newError(proBinary, "list element type", 0, ErrBadType,
 			"got "+TType(b[0]).String()+", want "+want.String())
 	}
-	if size < 0 || int(size) > (len(b)-5)/elemSize {
-		if size >= 0 && int(size) <= len(b)-5 {
-			return 0, errTruncated(proBinary, "list elements", 5, int(size)*elemSize, len(b)-5)
-		}
-		return 0, errSize(proBinary, "list size", 1, int64(size), len(b)-5, false)
+	if size >= 0 && int(size) <= len(b)-5 {
+		return errTruncated(proBinary, "list elements", 5, int(size)*elemSize, len(b)-5)
 	}
-	return int(size), nil
+	return errSize(proBinary, "list size", 1, int64(size), len(b)-5, false)
 }

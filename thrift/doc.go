@@ -19,9 +19,11 @@
 //
 // Large strings need not be copied on write either: NocopyCodec.FastWriteNocopy (and
 // BinaryProtocol.WriteStringNocopy) link values of NocopyThreshold bytes or more into a linkbuf.Writer
-// with WriteDirect instead of copying them.
+// with WriteDirect instead of copying them, and NocopyCodec.BLengthNocopy sizes the Malloc without them,
+// so a large payload never has to fit in the buffer's blocks.
 //
-// Lists of i64 and i32 are byte-swapped in bulk by internal/simd (WriteI64List, ReadI64List, ...).
+// Lists of i64 and i32 are byte-swapped in bulk by internal/simd (WriteI64s, ReadI64List, ...), in one
+// call from generated code into the assembly kernel.
 //
 // # Contract for generated code
 //

@@ -95,12 +95,31 @@ type NocopyWriter interface {
 }
 
 // NocopyCodec is implemented by generated structs next to FastCodec. FastWriteNocopy writes like
-// FastWrite into b (len(b) ≥ BLength()), but strings and binaries of at least NocopyThreshold bytes are
-// linked with w.WriteDirect(v, len(b)-off), where off is the offset in b right after the value's 4-byte
-// length prefix, instead of being copied; writing then continues at that same offset. It returns
-// BLength(), the message's wire size with linked bytes included, so b's tail of linked-byte size is left
-// unused (drop it with MallocAck). With w == nil it is FastWrite.
+// FastWrite into b, but strings and binaries of at least NocopyThreshold bytes are linked with
+// w.WriteDirect(v, len(b)-off), where off is the offset in b right after the value's 4-byte length
+// prefix, instead of being copied; writing then continues at that same offset. b must therefore be the
+// rest of w's most recent Malloc region, from where the struct starts to the region's end. It returns
+// BLength(), the struct's wire size with the linked bytes included. With w == nil it is FastWrite.
+//
+// BLengthNocopy returns the bytes FastWriteNocopy writes into b itself: BLength() minus the linked
+// values. A caller sizes its Malloc with it, so that a large payload never has to fit in the buffer's
+// blocks: Malloc(BLength()) would take a block big enough for the payload only to leave that part of
+// it unused. The sequence, for a message of h header bytes:
+//
+//	before := w.MallocLen()
+//	b, err := w.Malloc(h + v.BLengthNocopy())
+//	// write the header into b[:h]
+//	v.FastWriteNocopy(b[h:], w)
+//	err = w.MallocAck(before + h + v.BLength()) // MallocLen counts linked bytes too
+//
+// A b of BLength() bytes works as well (the region then ends with unused bytes, as many as were linked,
+// which that MallocAck drops). If a WriteDirect fails (a writer that was closed meanwhile, or a b that is
+// not the end of w's last Malloc region), the value is copied into b instead when b has room for it, as
+// a b of BLength() bytes always has; otherwise it is left out, the writer then holds fewer bytes than
+// the message's size, and the MallocAck above fails: the caller must then drop the message
+// (MallocAck(before)) rather than flush it.
 type NocopyCodec interface {
+	BLengthNocopy() int
 	FastWriteNocopy(b []byte, w NocopyWriter) int
 }
 

@@ -390,4 +390,31 @@ func TestWriteNocopy(t *testing.T) {
 	if n := Binary.WriteBinaryNocopy(b, w, []byte(large)); n != 4+len(large) || string(b[4:n]) != large {
 		t.Fatalf("fallback: n=%d", n)
 	}
+	// Sized for the linked write only (StringLengthNocopy), a failing WriteDirect leaves the value out:
+	// 4 bytes, the prefix, and nothing written past b (NocopyCodec says how the caller learns of it).
+	short := make([]byte, Binary.StringLengthNocopy(large)+1)
+	if n := Binary.WriteStringNocopy(short[:len(short)-1], w, large); n != 4 || short[4] != 0 {
+		t.Fatalf("left out: n=%d", n)
+	}
+}
+
+func TestLengthNocopy(t *testing.T) {
+	for _, n := range []int{0, 1, NocopyThreshold - 1, NocopyThreshold, NocopyThreshold + 1} {
+		v := make([]byte, n)
+		want := 4 + n
+		if n >= NocopyThreshold {
+			want = 4
+		}
+		if got := Binary.StringLengthNocopy(string(v)); got != want {
+			t.Errorf("StringLengthNocopy(%d bytes) = %d, want %d", n, got, want)
+		}
+		if got := Binary.BinaryLengthNocopy(v); got != want {
+			t.Errorf("BinaryLengthNocopy(%d bytes) = %d, want %d", n, got, want)
+		}
+		// What WriteStringNocopy writes into its buffer, given a writer that links.
+		b := make([]byte, want)
+		if got := Binary.WriteStringNocopy(b, &recWriter{}, string(v)); got != want {
+			t.Errorf("WriteStringNocopy(%d bytes) wrote %d, StringLengthNocopy says %d", n, got, want)
+		}
+	}
 }

@@ -12,7 +12,7 @@ type codec struct {
 	m       *fileModel
 	p       *printer
 	compact bool // Compact protocol, else Binary
-	nocopy  bool // Binary FastWriteNocopyParts: link large strings and binaries through w
+	nocopy  bool // Binary FastWriteNocopyParts and BLengthNocopy: large strings and binaries are linked through w
 
 	// While reading a Binary container that holds strings: the name of a string holding a copy of the
 	// container's bytes (or the struct's arena) and of the offset in b where they start. Strings are
@@ -171,13 +171,19 @@ func (c *codec) lenExpr(t *idl.Type, v string) (string, bool) {
 	}
 	switch u.Kind {
 	case idl.String:
-		if c.compact {
+		switch {
+		case c.compact:
 			return c.pv() + ".StringLength(" + toWire(t, v) + ")", true
+		case c.nocopy:
+			return c.pv() + ".StringLengthNocopy(" + toWire(t, v) + ")", true
 		}
 		return "4 + len(" + v + ")", true
 	case idl.Binary:
-		if c.compact {
+		switch {
+		case c.compact:
 			return c.pv() + ".BinaryLength(" + toWire(t, v) + ")", true
+		case c.nocopy:
+			return c.pv() + ".BinaryLengthNocopy(" + toWire(t, v) + ")", true
 		}
 		return "4 + len(" + v + ")", true
 	case idl.I16, idl.I32, idl.I64:
@@ -189,6 +195,9 @@ func (c *codec) lenExpr(t *idl.Type, v string) (string, bool) {
 		}
 		if c.compact {
 			return v + ".CompactLength()", true
+		}
+		if c.nocopy && c.m.linkable(u, nil) {
+			return v + ".BLengthNocopy()", true
 		}
 		return v + ".BLength()", true
 	case idl.List, idl.Set:
@@ -298,17 +307,19 @@ func (c *codec) emitWrite(t *idl.Type, v string) {
 		}
 		p.Pf("off += %s.Write%s(b[off:], %s)", pv, meth, toWire(t, v))
 	case idl.List, idl.Set:
+		kind := "List"
+		if u.Kind == idl.Set {
+			kind = "Set"
+		}
 		if fl := c.fastList(u); fl != "" {
+			// The header, then the elements in one call that inlines down to the byte-swap kernel.
 			arg := v
 			if t.Kind == idl.Named {
 				arg = "[]int" + fl[1:] + "(" + v + ")"
 			}
-			p.Pf("off += %s.Write%sList(b[off:], %s) // SIMD byte swap", pv, fl, arg)
+			p.Pf("off += %s.Write%sBegin(b[off:], thrift.%s, len(%s))", pv, kind, fl, v)
+			p.Pf("off += %s.Write%ss(b[off:], %s) // SIMD byte swap", pv, fl, arg)
 			return
-		}
-		kind := "List"
-		if u.Kind == idl.Set {
-			kind = "Set"
 		}
 		p.Pf("off += %s.Write%sBegin(b[off:], %s, len(%s))", pv, kind, ttype(u.Elem), v)
 		e := p.fresh("e")

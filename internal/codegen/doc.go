@@ -11,15 +11,18 @@
 //
 // # What the generated code looks like
 //
-// Every struct, union and exception gets BLength, FastWrite, FastRead and FastWriteNocopy (Binary
-// protocol, package thrift's FastCodec and NocopyCodec) and, with ProtocolCompact or ProtocolBoth,
-// CompactLength, CompactWrite and CompactRead. FastWrite writes fixed-size fields first, then the
-// variable-size ones, into a buffer presized with BLength. FastRead skips unknown fields and fields whose
+// Every struct, union and exception gets BLength, FastWrite, FastRead, BLengthNocopy and FastWriteNocopy
+// (Binary protocol, package thrift's FastCodec and NocopyCodec) and, with ProtocolCompact or
+// ProtocolBoth, CompactLength, CompactWrite and CompactRead. FastWrite writes fixed-size fields first,
+// then the variable-size ones, into a buffer presized with BLength; FastWriteNocopy needs only
+// BLengthNocopy bytes, the strings and binaries it links left out. FastRead skips unknown fields and fields whose
 // wire type does not match, tracks required fields in a bitset and bounds struct nesting by
 // thrift.MaxDepth. Its allocation tricks, each noted in the generated code:
 //
 //   - list<struct> and set<struct> decode into one backing array, not one allocation per element;
-//   - list<i64>, list<i32> and their sets decode (and encode) in one SIMD byte-swapping call;
+//   - list<i64>, list<i32> and their sets decode (and encode) in one SIMD byte-swapping call; the
+//     writer prints the header with WriteListBegin and the elements with WriteI64s/WriteI32s, which
+//     inline, so that a short list costs one call, into the kernel;
 //   - Binary FastRead decodes a struct that holds strings (directly, in containers or in structs of
 //     the same Go package) and no bulk data (binaries, containers of numbers) with a struct arena:
 //     one string holding a copy of the struct's bytes (thrift.StructArena), which every string of the

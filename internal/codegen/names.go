@@ -39,6 +39,7 @@ func isGoKeyword(s string) bool { return token.IsKeyword(s) }
 // trailing underscore.
 var reservedMethods = map[string]bool{
 	"BLength": true, "FastWrite": true, "FastRead": true, "FastWriteNocopy": true, "FastWriteNocopyParts": true,
+	"BLengthNocopy": true,
 	"CompactLength": true, "CompactWrite": true, "CompactRead": true, "Validate": true,
 	"CountSetFields": true, "String": true, "Error": true,
 }

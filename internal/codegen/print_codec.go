@@ -52,41 +52,20 @@ func (m *fileModel) printBinary(p *printer, s *structModel) {
 	p.tmp = 0
 	p.Pf("// BLength returns the size of p in the Thrift Binary protocol: the buffer size FastWrite needs.")
 	p.Pf("func (p *%s) BLength() int {", s.goName)
-	p.P("if p == nil {")
-	p.P("return 1")
+	c.printLength(s, order)
 	p.P("}")
-	constant := 1 // STOP
-	for _, f := range order {
-		if writeCond(s, f) == "" && f.fixed {
-			n, _ := fixedSize(f.typ.Underlying())
-			constant += 3 + n
-		}
+	p.P()
+
+	// BLengthNocopy.
+	p.tmp = 0
+	p.Pf("// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings")
+	p.Pf("// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).")
+	p.Pf("func (p *%s) BLengthNocopy() int {", s.goName)
+	if !m.structLinkable(s) {
+		p.P("return p.BLength() // nothing to link")
+	} else {
+		(&codec{m: m, p: p, nocopy: true}).printLength(s, order)
 	}
-	p.Pf("l := %d // STOP and the fixed-size fields always written", constant)
-	for _, f := range order {
-		cond := writeCond(s, f)
-		if cond == "" && f.fixed {
-			continue
-		}
-		if cond != "" {
-			p.Pf("if %s {", cond)
-		}
-		if e, ok := c.lenExpr(f.typ, fieldValue(f)); ok {
-			if isNumber(e) {
-				n, _ := strconv.Atoi(e)
-				p.Pf("l += %d", 3+n)
-			} else {
-				p.Pf("l += 3 + %s", e)
-			}
-		} else {
-			p.P("l += 3")
-			c.emitLen(f.typ, fieldValue(f))
-		}
-		if cond != "" {
-			p.P("}")
-		}
-	}
-	p.P("return l")
 	p.P("}")
 	p.P()
 
@@ -107,7 +86,8 @@ func (m *fileModel) printBinary(p *printer, s *structModel) {
 	// FastWriteNocopy.
 	p.tmp = 0
 	p.Pf("// FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold")
-	p.Pf("// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().")
+	p.Pf("// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see")
+	p.Pf("// thrift.NocopyCodec). It returns BLength().")
 	p.Pf("func (p *%s) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {", s.goName)
 	p.P("n, linked := p.FastWriteNocopyParts(b, w)")
 	p.P("return n + linked")
@@ -204,6 +184,47 @@ func (m *fileModel) printCompact(p *printer, s *structModel) {
 	p.P("}")
 	p.P()
 	c.printRead(s)
+}
+
+// printLength prints the body of BLength (or, with c.nocopy, of BLengthNocopy): the size of the fields
+// that are always written and have a fixed size is one constant.
+func (c *codec) printLength(s *structModel, order []*fieldModel) {
+	p := c.p
+	p.P("if p == nil {")
+	p.P("return 1")
+	p.P("}")
+	constant := 1 // STOP
+	for _, f := range order {
+		if writeCond(s, f) == "" && f.fixed {
+			n, _ := fixedSize(f.typ.Underlying())
+			constant += 3 + n
+		}
+	}
+	p.Pf("l := %d // STOP and the fixed-size fields always written", constant)
+	for _, f := range order {
+		cond := writeCond(s, f)
+		if cond == "" && f.fixed {
+			continue
+		}
+		if cond != "" {
+			p.Pf("if %s {", cond)
+		}
+		if e, ok := c.lenExpr(f.typ, fieldValue(f)); ok {
+			if isNumber(e) {
+				n, _ := strconv.Atoi(e)
+				p.Pf("l += %d", 3+n)
+			} else {
+				p.Pf("l += 3 + %s", e)
+			}
+		} else {
+			p.P("l += 3")
+			c.emitLen(f.typ, fieldValue(f))
+		}
+		if cond != "" {
+			p.P("}")
+		}
+	}
+	p.P("return l")
 }
 
 func (m *fileModel) structLinkable(s *structModel) bool {

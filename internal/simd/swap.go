@@ -5,113 +5,58 @@ import "encoding/binary"
 // Architecture contract.
 //
 // An architecture file (swap_amd64.go with swap_amd64.s, built without the
-// purego tag) provides accelerated kernels; swap_generic.go provides the same
-// names for every other build, converting nothing. The names are:
+// purego tag) provides the kernels putInt64s, int64s, putInt32s and int32s;
+// swap_generic.go provides the same names for every other build, as calls of
+// the portable kernels below. A kernel converts every element of its
+// arguments, whose lengths the caller has made to match exactly.
 //
-//	archAvailable                              // bool: the kernels may be called
-//	archPutInt64s(dst []byte, src []int64) int // src → big-endian dst
-//	archInt64s(dst []int64, src []byte) int    // big-endian src → dst
-//	archPutInt32s(dst []byte, src []int32) int
-//	archInt32s(dst []int32, src []byte) int
-//
-// Each arch function converts the longest prefix of whole 32-byte vectors
-// (len&^3 int64s, len&^7 int32s) and returns how many elements it converted.
-// It does not check lengths: the caller has checked that the byte side holds
-// all the elements. It must not be called when archAvailable is false.
-//
-// The exported functions below dispatch: the portable kernels when there is
-// no arch kernel or less than one vector of data; otherwise a short inline Go
-// loop converts the tail (fewer than one vector's worth of elements) and then
-// the arch kernel converts the bulk. The tail goes first so that the kernel
-// call is the function's last action and nothing has to stay live across it
-// (measured: about 0.6 ns of 4.6 ns less per call at 8 elements than
-// bulk-then-tail, on amd64).
+// The exported functions below slice the byte side to the elements' size
+// (the bounds check is the length check) and make one call, to the kernel.
+// That keeps them small enough to be inlined into their callers, the codec's
+// list writers and readers, so that generated code converting a short list
+// makes one call in all, straight into the assembly: at 8 elements the calls
+// and the dispatch between them were most of the cost.
 //
 // The portable kernels (genericPutInt64s ...) are built on every
 // architecture: they are the whole implementation where there is no arch
 // kernel, and the reference the tests cross-check the arch kernels against.
 
-const (
-	errShortDst = "simd: destination too short"
-	errShortSrc = "simd: source too short"
-)
-
 // PutInt64s writes src as big-endian 8-byte values into dst[:8*len(src)].
 //
-// It panics if len(dst) < 8*len(src). That is a programming error of the
-// caller, never reachable from wire input: the codec sizes dst before calling.
+// It panics (with a runtime bounds error) if len(dst) < 8*len(src). That is a
+// programming error of the caller, never reachable from wire input: the codec
+// sizes dst before calling.
 func PutInt64s(dst []byte, src []int64) {
-	if len(dst)/8 < len(src) {
-		panic(errShortDst)
-	}
-	if !archAvailable || len(src) < 4 {
-		genericPutInt64s(dst, src)
-		return
-	}
-	// The Go tail first, inline, so that nothing is live across the kernel
-	// call: it is the last thing this function does.
-	for i := len(src) &^ 3; i < len(src); i++ {
-		binary.BigEndian.PutUint64(dst[8*i:], uint64(src[i]))
-	}
-	archPutInt64s(dst, src)
+	putInt64s(dst[:len(dst):len(dst)][:8*len(src)], src)
 }
 
 // Int64s reads len(dst) big-endian 8-byte values from src[:8*len(dst)] into
 // dst.
 //
-// It panics if len(src) < 8*len(dst). That is a programming error of the
-// caller, never reachable from wire input: the codec checks the list length
-// against the available bytes before calling.
+// It panics (with a runtime bounds error) if len(src) < 8*len(dst). That is a
+// programming error of the caller, never reachable from wire input: the codec
+// checks the list length against the available bytes before calling.
 func Int64s(dst []int64, src []byte) {
-	if len(src)/8 < len(dst) {
-		panic(errShortSrc)
-	}
-	if !archAvailable || len(dst) < 4 {
-		genericInt64s(dst, src)
-		return
-	}
-	for i := len(dst) &^ 3; i < len(dst); i++ {
-		dst[i] = int64(binary.BigEndian.Uint64(src[8*i:]))
-	}
-	archInt64s(dst, src)
+	int64s(dst, src[:len(src):len(src)][:8*len(dst)])
 }
 
 // PutInt32s writes src as big-endian 4-byte values into dst[:4*len(src)].
 //
-// It panics if len(dst) < 4*len(src). That is a programming error of the
-// caller, never reachable from wire input: the codec sizes dst before calling.
+// It panics (with a runtime bounds error) if len(dst) < 4*len(src). That is a
+// programming error of the caller, never reachable from wire input: the codec
+// sizes dst before calling.
 func PutInt32s(dst []byte, src []int32) {
-	if len(dst)/4 < len(src) {
-		panic(errShortDst)
-	}
-	if !archAvailable || len(src) < 8 {
-		genericPutInt32s(dst, src)
-		return
-	}
-	for i := len(src) &^ 7; i < len(src); i++ {
-		binary.BigEndian.PutUint32(dst[4*i:], uint32(src[i]))
-	}
-	archPutInt32s(dst, src)
+	putInt32s(dst[:len(dst):len(dst)][:4*len(src)], src)
 }
 
 // Int32s reads len(dst) big-endian 4-byte values from src[:4*len(dst)] into
 // dst.
 //
-// It panics if len(src) < 4*len(dst). That is a programming error of the
-// caller, never reachable from wire input: the codec checks the list length
-// against the available bytes before calling.
+// It panics (with a runtime bounds error) if len(src) < 4*len(dst). That is a
+// programming error of the caller, never reachable from wire input: the codec
+// checks the list length against the available bytes before calling.
 func Int32s(dst []int32, src []byte) {
-	if len(src)/4 < len(dst) {
-		panic(errShortSrc)
-	}
-	if !archAvailable || len(dst) < 8 {
-		genericInt32s(dst, src)
-		return
-	}
-	for i := len(dst) &^ 7; i < len(dst); i++ {
-		dst[i] = int32(binary.BigEndian.Uint32(src[4*i:]))
-	}
-	archInt32s(dst, src)
+	int32s(dst, src[:len(src):len(src)][:4*len(dst)])
 }
 
 // The portable kernels. Callers guarantee the lengths. The unrolled loop

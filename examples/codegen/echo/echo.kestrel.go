@@ -113,6 +113,21 @@ func (p *Request) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *Request) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 12 // STOP and the fixed-size fields always written
+	if p.Priority != nil {
+		l += 7
+	}
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Msg)
+	l += 3 + 5 + len(p.Samples)*8
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *Request) FastWrite(b []byte) int {
@@ -129,12 +144,14 @@ func (p *Request) FastWrite(b []byte) int {
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRING, 1)
 	off += thrift.Binary.WriteString(b[off:], p.Msg)
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 4)
-	off += thrift.Binary.WriteI64List(b[off:], p.Samples) // SIMD byte swap
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.I64, len(p.Samples))
+	off += thrift.Binary.WriteI64s(b[off:], p.Samples) // SIMD byte swap
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *Request) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -158,7 +175,8 @@ func (p *Request) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, link
 	linked += 4 + len(p.Msg) - n1
 	off += n1
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 4)
-	off += thrift.Binary.WriteI64List(b[off:], p.Samples) // SIMD byte swap
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.I64, len(p.Samples))
+	off += thrift.Binary.WriteI64s(b[off:], p.Samples) // SIMD byte swap
 	return off + thrift.Binary.WriteFieldStop(b[off:]), linked
 }
 
@@ -273,6 +291,17 @@ func (p *Response) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *Response) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 12 // STOP and the fixed-size fields always written
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Msg)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *Response) FastWrite(b []byte) int {
@@ -288,7 +317,8 @@ func (p *Response) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *Response) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -398,6 +428,19 @@ func (p *EchoEchoArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *EchoEchoArgs) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.Req != nil {
+		l += 3 + p.Req.BLengthNocopy()
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *EchoEchoArgs) FastWrite(b []byte) int {
@@ -413,7 +456,8 @@ func (p *EchoEchoArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *EchoEchoArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -512,6 +556,19 @@ func (p *EchoEchoResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *EchoEchoResult) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.Success != nil {
+		l += 3 + p.Success.BLengthNocopy()
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *EchoEchoResult) FastWrite(b []byte) int {
@@ -527,7 +584,8 @@ func (p *EchoEchoResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *EchoEchoResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked

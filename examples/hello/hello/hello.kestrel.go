@@ -46,6 +46,17 @@ func (p *HelloRequest) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *HelloRequest) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Name)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *HelloRequest) FastWrite(b []byte) int {
@@ -59,7 +70,8 @@ func (p *HelloRequest) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *HelloRequest) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -152,6 +164,17 @@ func (p *HelloReply) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *HelloReply) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Message)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *HelloReply) FastWrite(b []byte) int {
@@ -165,7 +188,8 @@ func (p *HelloReply) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *HelloReply) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -266,6 +290,17 @@ func (p *NoName) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *NoName) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Reason)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *NoName) FastWrite(b []byte) int {
@@ -279,7 +314,8 @@ func (p *NoName) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *NoName) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -377,6 +413,19 @@ func (p *GreeterSayHelloArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *GreeterSayHelloArgs) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.Req != nil {
+		l += 3 + p.Req.BLengthNocopy()
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *GreeterSayHelloArgs) FastWrite(b []byte) int {
@@ -392,7 +441,8 @@ func (p *GreeterSayHelloArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *GreeterSayHelloArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -508,6 +558,22 @@ func (p *GreeterSayHelloResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *GreeterSayHelloResult) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.Success != nil {
+		l += 3 + p.Success.BLengthNocopy()
+	}
+	if p.NoName != nil {
+		l += 3 + p.NoName.BLengthNocopy()
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *GreeterSayHelloResult) FastWrite(b []byte) int {
@@ -527,7 +593,8 @@ func (p *GreeterSayHelloResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *GreeterSayHelloResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked

@@ -218,6 +218,24 @@ func (p *Defaults) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *Defaults) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 37 // STOP and the fixed-size fields always written
+	if p.OptNum != nil {
+		l += 11
+	}
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Str)
+	if p.OptStr != nil {
+		l += 3 + thrift.Binary.StringLengthNocopy(*p.OptStr)
+	}
+	l += 3 + 5 + len(p.Nums)*4
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *Defaults) FastWrite(b []byte) int {
@@ -246,12 +264,14 @@ func (p *Defaults) FastWrite(b []byte) int {
 		off += thrift.Binary.WriteString(b[off:], *p.OptStr)
 	}
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 5)
-	off += thrift.Binary.WriteI32List(b[off:], p.Nums) // SIMD byte swap
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.I32, len(p.Nums))
+	off += thrift.Binary.WriteI32s(b[off:], p.Nums) // SIMD byte swap
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *Defaults) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -289,7 +309,8 @@ func (p *Defaults) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, lin
 		off += n2
 	}
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 5)
-	off += thrift.Binary.WriteI32List(b[off:], p.Nums) // SIMD byte swap
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.I32, len(p.Nums))
+	off += thrift.Binary.WriteI32s(b[off:], p.Nums) // SIMD byte swap
 	return off + thrift.Binary.WriteFieldStop(b[off:]), linked
 }
 
@@ -720,6 +741,23 @@ func (p *Required) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *Required) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 19 // STOP and the fixed-size fields always written
+	if p.Age != nil {
+		l += 7
+	}
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Name)
+	if p.Where != nil {
+		l += 3 + p.Where.BLength()
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *Required) FastWrite(b []byte) int {
@@ -745,7 +783,8 @@ func (p *Required) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *Required) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -1169,6 +1208,35 @@ func (p *Choice) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *Choice) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.Num != nil {
+		l += 11
+	}
+	if p.Flag != nil {
+		l += 4
+	}
+	if p.Str != nil {
+		l += 3 + thrift.Binary.StringLengthNocopy(*p.Str)
+	}
+	if p.Point != nil {
+		l += 3 + p.Point.BLength()
+	}
+	if p.Words != nil {
+		l += 3
+		l += 5
+		for _, e1 := range p.Words {
+			l += thrift.Binary.StringLengthNocopy(e1)
+		}
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *Choice) FastWrite(b []byte) int {
@@ -1203,7 +1271,8 @@ func (p *Choice) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *Choice) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -1575,6 +1644,17 @@ func (p *Oops) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *Oops) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 8 // STOP and the fixed-size fields always written
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Message)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *Oops) FastWrite(b []byte) int {
@@ -1590,7 +1670,8 @@ func (p *Oops) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *Oops) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -1792,6 +1873,17 @@ func (p *V1) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *V1) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 12 // STOP and the fixed-size fields always written
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Name)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *V1) FastWrite(b []byte) int {
@@ -1807,7 +1899,8 @@ func (p *V1) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *V1) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -2107,6 +2200,40 @@ func (p *V2) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *V2) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 46 // STOP and the fixed-size fields always written
+	l += 3
+	l += 5
+	for _, e1 := range p.Extra {
+		l += 6
+		for k2, e3 := range e1 {
+			l += thrift.Binary.StringLengthNocopy(k2)
+			l += 5 + len(e3)*4
+		}
+	}
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Name)
+	if p.Choice != nil {
+		l += 3 + p.Choice.BLengthNocopy()
+	}
+	l += 3
+	l += 5
+	for _, e4 := range p.Tags {
+		l += thrift.Binary.StringLengthNocopy(e4)
+	}
+	l += 3
+	l += 6
+	l += len(p.Pts) * 4
+	for _, e6 := range p.Pts {
+		l += e6.BLength()
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *V2) FastWrite(b []byte) int {
@@ -2128,7 +2255,8 @@ func (p *V2) FastWrite(b []byte) int {
 		off += thrift.Binary.WriteMapBegin(b[off:], thrift.STRING, thrift.LIST, len(e1))
 		for k2, e3 := range e1 {
 			off += thrift.Binary.WriteString(b[off:], k2)
-			off += thrift.Binary.WriteI32List(b[off:], e3) // SIMD byte swap
+			off += thrift.Binary.WriteListBegin(b[off:], thrift.I32, len(e3))
+			off += thrift.Binary.WriteI32s(b[off:], e3) // SIMD byte swap
 		}
 	}
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRING, 3)
@@ -2152,7 +2280,8 @@ func (p *V2) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *V2) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -2181,7 +2310,8 @@ func (p *V2) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, linked in
 			n4 := thrift.Binary.WriteStringNocopy(b[off:], w, k2)
 			linked += 4 + len(k2) - n4
 			off += n4
-			off += thrift.Binary.WriteI32List(b[off:], e3) // SIMD byte swap
+			off += thrift.Binary.WriteListBegin(b[off:], thrift.I32, len(e3))
+			off += thrift.Binary.WriteI32s(b[off:], e3) // SIMD byte swap
 		}
 	}
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRING, 3)
@@ -3311,6 +3441,113 @@ func (p *Everything) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *Everything) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 91 // STOP and the fixed-size fields always written
+	if p.Ob != nil {
+		l += 4
+	}
+	if p.Oi8v != nil {
+		l += 4
+	}
+	if p.Odbl != nil {
+		l += 11
+	}
+	if p.Oid != nil {
+		l += 19
+	}
+	if p.Okind != nil {
+		l += 7
+	}
+	if p.Ouid != nil {
+		l += 11
+	}
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Str)
+	l += 3 + thrift.Binary.BinaryLengthNocopy(p.Bin)
+	l += 3 + 5 + len(p.L64)*8
+	l += 3 + 5 + len(p.L32)*4
+	l += 3 + 5 + len(p.S64)*8
+	l += 3
+	l += 5
+	for _, e1 := range p.Lstr {
+		l += thrift.Binary.StringLengthNocopy(e1)
+	}
+	l += 3
+	l += 5
+	for _, e2 := range p.Lpts {
+		l += e2.BLength()
+	}
+	l += 3
+	l += 6
+	for k3, e4 := range p.Mss {
+		l += thrift.Binary.StringLengthNocopy(k3)
+		l += thrift.Binary.StringLengthNocopy(e4)
+	}
+	l += 3
+	l += 6
+	l += len(p.Mil) * 8
+	for _, e6 := range p.Mil {
+		l += 5
+		for _, e7 := range e6 {
+			l += thrift.Binary.StringLengthNocopy(e7)
+		}
+	}
+	l += 3 + 6 + len(p.Menum)*8
+	l += 3
+	l += 6
+	l += len(p.Mbin) * 4
+	for k8 := range p.Mbin {
+		l += thrift.Binary.StringLengthNocopy(k8)
+	}
+	l += 3
+	l += 6
+	for k10, e11 := range p.Mlist {
+		l += 5 + len((*k10))*4
+		l += thrift.Binary.StringLengthNocopy(e11)
+	}
+	l += 3 + thrift.Binary.StringLengthNocopy(string(p.Uname))
+	l += 3 + 5 + len(p.Ids)*8
+	l += 3
+	l += 6
+	for k12, e13 := range p.Pmap {
+		l += thrift.Binary.StringLengthNocopy(k12)
+		l += e13.BLength()
+	}
+	if p.Pt != nil {
+		l += 3 + p.Pt.BLength()
+	}
+	l += 3 + thrift.Binary.BinaryLengthNocopy([]byte(p.Blob))
+	if p.Obin != nil {
+		l += 3 + thrift.Binary.BinaryLengthNocopy(p.Obin)
+	}
+	if p.Ol64 != nil {
+		l += 3 + 5 + len(p.Ol64)*8
+	}
+	l += 3 + 5 + len(p.Lbool)*1
+	l += 3 + 5 + len(p.Ldbl)*8
+	l += 3
+	l += 5
+	for _, e14 := range p.Lli {
+		l += 5 + len(e14)*4
+	}
+	l += 3 + 5 + len(p.Skind)*4
+	l += 3
+	l += 5
+	for _, e15 := range p.Lblob {
+		l += thrift.Binary.BinaryLengthNocopy([]byte(e15))
+	}
+	if p.Choice != nil {
+		l += 3 + p.Choice.BLengthNocopy()
+	}
+	l += 3 + 5 + len(p.Lbyte)*1
+	l += 3 + 5 + len(p.Li16)*2
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *Everything) FastWrite(b []byte) int {
@@ -3367,11 +3604,14 @@ func (p *Everything) FastWrite(b []byte) int {
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRING, 8)
 	off += thrift.Binary.WriteBinary(b[off:], p.Bin)
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 10)
-	off += thrift.Binary.WriteI64List(b[off:], p.L64) // SIMD byte swap
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.I64, len(p.L64))
+	off += thrift.Binary.WriteI64s(b[off:], p.L64) // SIMD byte swap
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 11)
-	off += thrift.Binary.WriteI32List(b[off:], p.L32) // SIMD byte swap
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.I32, len(p.L32))
+	off += thrift.Binary.WriteI32s(b[off:], p.L32) // SIMD byte swap
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.SET, 12)
-	off += thrift.Binary.WriteI64List(b[off:], p.S64) // SIMD byte swap
+	off += thrift.Binary.WriteSetBegin(b[off:], thrift.I64, len(p.S64))
+	off += thrift.Binary.WriteI64s(b[off:], p.S64) // SIMD byte swap
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 13)
 	off += thrift.Binary.WriteListBegin(b[off:], thrift.STRING, len(p.Lstr))
 	for _, e1 := range p.Lstr {
@@ -3412,13 +3652,15 @@ func (p *Everything) FastWrite(b []byte) int {
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.MAP, 19)
 	off += thrift.Binary.WriteMapBegin(b[off:], thrift.LIST, thrift.STRING, len(p.Mlist))
 	for k12, e13 := range p.Mlist {
-		off += thrift.Binary.WriteI32List(b[off:], (*k12)) // SIMD byte swap
+		off += thrift.Binary.WriteListBegin(b[off:], thrift.I32, len((*k12)))
+		off += thrift.Binary.WriteI32s(b[off:], (*k12)) // SIMD byte swap
 		off += thrift.Binary.WriteString(b[off:], e13)
 	}
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRING, 21)
 	off += thrift.Binary.WriteString(b[off:], string(p.Uname))
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 22)
-	off += thrift.Binary.WriteI64List(b[off:], []int64(p.Ids)) // SIMD byte swap
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.I64, len(p.Ids))
+	off += thrift.Binary.WriteI64s(b[off:], []int64(p.Ids)) // SIMD byte swap
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.MAP, 23)
 	off += thrift.Binary.WriteMapBegin(b[off:], thrift.STRING, thrift.STRUCT, len(p.Pmap))
 	for k14, e15 := range p.Pmap {
@@ -3437,7 +3679,8 @@ func (p *Everything) FastWrite(b []byte) int {
 	}
 	if p.Ol64 != nil {
 		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 33)
-		off += thrift.Binary.WriteI64List(b[off:], p.Ol64) // SIMD byte swap
+		off += thrift.Binary.WriteListBegin(b[off:], thrift.I64, len(p.Ol64))
+		off += thrift.Binary.WriteI64s(b[off:], p.Ol64) // SIMD byte swap
 	}
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 34)
 	off += thrift.Binary.WriteListBegin(b[off:], thrift.BOOL, len(p.Lbool))
@@ -3452,7 +3695,8 @@ func (p *Everything) FastWrite(b []byte) int {
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 36)
 	off += thrift.Binary.WriteListBegin(b[off:], thrift.LIST, len(p.Lli))
 	for _, e18 := range p.Lli {
-		off += thrift.Binary.WriteI32List(b[off:], e18) // SIMD byte swap
+		off += thrift.Binary.WriteListBegin(b[off:], thrift.I32, len(e18))
+		off += thrift.Binary.WriteI32s(b[off:], e18) // SIMD byte swap
 	}
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.SET, 37)
 	off += thrift.Binary.WriteSetBegin(b[off:], thrift.I32, len(p.Skind))
@@ -3482,7 +3726,8 @@ func (p *Everything) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *Everything) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -3548,11 +3793,14 @@ func (p *Everything) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, l
 	linked += 4 + len(p.Bin) - n2
 	off += n2
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 10)
-	off += thrift.Binary.WriteI64List(b[off:], p.L64) // SIMD byte swap
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.I64, len(p.L64))
+	off += thrift.Binary.WriteI64s(b[off:], p.L64) // SIMD byte swap
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 11)
-	off += thrift.Binary.WriteI32List(b[off:], p.L32) // SIMD byte swap
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.I32, len(p.L32))
+	off += thrift.Binary.WriteI32s(b[off:], p.L32) // SIMD byte swap
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.SET, 12)
-	off += thrift.Binary.WriteI64List(b[off:], p.S64) // SIMD byte swap
+	off += thrift.Binary.WriteSetBegin(b[off:], thrift.I64, len(p.S64))
+	off += thrift.Binary.WriteI64s(b[off:], p.S64) // SIMD byte swap
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 13)
 	off += thrift.Binary.WriteListBegin(b[off:], thrift.STRING, len(p.Lstr))
 	for _, e3 := range p.Lstr {
@@ -3603,7 +3851,8 @@ func (p *Everything) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, l
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.MAP, 19)
 	off += thrift.Binary.WriteMapBegin(b[off:], thrift.LIST, thrift.STRING, len(p.Mlist))
 	for k19, e20 := range p.Mlist {
-		off += thrift.Binary.WriteI32List(b[off:], (*k19)) // SIMD byte swap
+		off += thrift.Binary.WriteListBegin(b[off:], thrift.I32, len((*k19)))
+		off += thrift.Binary.WriteI32s(b[off:], (*k19)) // SIMD byte swap
 		n21 := thrift.Binary.WriteStringNocopy(b[off:], w, e20)
 		linked += 4 + len(e20) - n21
 		off += n21
@@ -3613,7 +3862,8 @@ func (p *Everything) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, l
 	linked += 4 + len(p.Uname) - n22
 	off += n22
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 22)
-	off += thrift.Binary.WriteI64List(b[off:], []int64(p.Ids)) // SIMD byte swap
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.I64, len(p.Ids))
+	off += thrift.Binary.WriteI64s(b[off:], []int64(p.Ids)) // SIMD byte swap
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.MAP, 23)
 	off += thrift.Binary.WriteMapBegin(b[off:], thrift.STRING, thrift.STRUCT, len(p.Pmap))
 	for k23, e24 := range p.Pmap {
@@ -3638,7 +3888,8 @@ func (p *Everything) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, l
 	}
 	if p.Ol64 != nil {
 		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 33)
-		off += thrift.Binary.WriteI64List(b[off:], p.Ol64) // SIMD byte swap
+		off += thrift.Binary.WriteListBegin(b[off:], thrift.I64, len(p.Ol64))
+		off += thrift.Binary.WriteI64s(b[off:], p.Ol64) // SIMD byte swap
 	}
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 34)
 	off += thrift.Binary.WriteListBegin(b[off:], thrift.BOOL, len(p.Lbool))
@@ -3653,7 +3904,8 @@ func (p *Everything) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, l
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 36)
 	off += thrift.Binary.WriteListBegin(b[off:], thrift.LIST, len(p.Lli))
 	for _, e30 := range p.Lli {
-		off += thrift.Binary.WriteI32List(b[off:], e30) // SIMD byte swap
+		off += thrift.Binary.WriteListBegin(b[off:], thrift.I32, len(e30))
+		off += thrift.Binary.WriteI32s(b[off:], e30) // SIMD byte swap
 	}
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.SET, 37)
 	off += thrift.Binary.WriteSetBegin(b[off:], thrift.I32, len(p.Skind))
@@ -5712,6 +5964,22 @@ func (p *Tree) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *Tree) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Label)
+	l += 3
+	l += 5
+	for _, e1 := range p.Children {
+		l += e1.BLengthNocopy()
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *Tree) FastWrite(b []byte) int {
@@ -5730,7 +5998,8 @@ func (p *Tree) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *Tree) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -6007,6 +6276,26 @@ func (p *Big) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *Big) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Small)
+	l += 3 + thrift.Binary.BinaryLengthNocopy(p.Payload)
+	l += 3
+	l += 5
+	for _, e1 := range p.Texts {
+		l += thrift.Binary.StringLengthNocopy(e1)
+	}
+	if p.Inner != nil {
+		l += 3 + p.Inner.BLengthNocopy()
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *Big) FastWrite(b []byte) int {
@@ -6031,7 +6320,8 @@ func (p *Big) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *Big) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -6333,6 +6623,17 @@ func (p *Echo) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *Echo) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Msg)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *Echo) FastWrite(b []byte) int {
@@ -6346,7 +6647,8 @@ func (p *Echo) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *Echo) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -6516,6 +6818,19 @@ func (p *SvcEchoArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *SvcEchoArgs) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.Req != nil {
+		l += 3 + p.Req.BLengthNocopy()
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *SvcEchoArgs) FastWrite(b []byte) int {
@@ -6531,7 +6846,8 @@ func (p *SvcEchoArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *SvcEchoArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -6739,6 +7055,25 @@ func (p *SvcEchoResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *SvcEchoResult) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.Success != nil {
+		l += 3 + p.Success.BLengthNocopy()
+	}
+	if p.Oops != nil {
+		l += 3 + p.Oops.BLengthNocopy()
+	}
+	if p.Nf != nil {
+		l += 3 + p.Nf.BLengthNocopy()
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *SvcEchoResult) FastWrite(b []byte) int {
@@ -6762,7 +7097,8 @@ func (p *SvcEchoResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *SvcEchoResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -7015,6 +7351,12 @@ func (p *SvcNothingArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *SvcNothingArgs) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *SvcNothingArgs) FastWrite(b []byte) int {
@@ -7026,7 +7368,8 @@ func (p *SvcNothingArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *SvcNothingArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -7137,6 +7480,12 @@ func (p *SvcNothingResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *SvcNothingResult) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *SvcNothingResult) FastWrite(b []byte) int {
@@ -7148,7 +7497,8 @@ func (p *SvcNothingResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *SvcNothingResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -7287,6 +7637,12 @@ func (p *SvcAddArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *SvcAddArgs) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *SvcAddArgs) FastWrite(b []byte) int {
@@ -7302,7 +7658,8 @@ func (p *SvcAddArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *SvcAddArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -7488,6 +7845,12 @@ func (p *SvcAddResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *SvcAddResult) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *SvcAddResult) FastWrite(b []byte) int {
@@ -7503,7 +7866,8 @@ func (p *SvcAddResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *SvcAddResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -7672,6 +8036,17 @@ func (p *SvcFireArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *SvcFireArgs) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	l += 3 + thrift.Binary.StringLengthNocopy(p.What)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *SvcFireArgs) FastWrite(b []byte) int {
@@ -7685,7 +8060,8 @@ func (p *SvcFireArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *SvcFireArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -7874,6 +8250,18 @@ func (p *SvcPointsArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *SvcPointsArgs) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	l += 3 + 5 + len(p.Ids)*8
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Name)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *SvcPointsArgs) FastWrite(b []byte) int {
@@ -7882,14 +8270,16 @@ func (p *SvcPointsArgs) FastWrite(b []byte) int {
 	}
 	off := 0
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 1)
-	off += thrift.Binary.WriteI64List(b[off:], []int64(p.Ids)) // SIMD byte swap
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.I64, len(p.Ids))
+	off += thrift.Binary.WriteI64s(b[off:], []int64(p.Ids)) // SIMD byte swap
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRING, 2)
 	off += thrift.Binary.WriteString(b[off:], p.Name)
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *SvcPointsArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -7903,7 +8293,8 @@ func (p *SvcPointsArgs) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n
 	}
 	off := 0
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 1)
-	off += thrift.Binary.WriteI64List(b[off:], []int64(p.Ids)) // SIMD byte swap
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.I64, len(p.Ids))
+	off += thrift.Binary.WriteI64s(b[off:], []int64(p.Ids)) // SIMD byte swap
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRING, 2)
 	n1 := thrift.Binary.WriteStringNocopy(b[off:], w, p.Name)
 	linked += 4 + len(p.Name) - n1
@@ -8117,6 +8508,12 @@ func (p *SvcPointsResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *SvcPointsResult) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *SvcPointsResult) FastWrite(b []byte) int {
@@ -8135,7 +8532,8 @@ func (p *SvcPointsResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *SvcPointsResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -8546,6 +8944,12 @@ func (p *ChildAliveArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ChildAliveArgs) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ChildAliveArgs) FastWrite(b []byte) int {
@@ -8557,7 +8961,8 @@ func (p *ChildAliveArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ChildAliveArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -8683,6 +9088,12 @@ func (p *ChildAliveResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ChildAliveResult) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ChildAliveResult) FastWrite(b []byte) int {
@@ -8698,7 +9109,8 @@ func (p *ChildAliveResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ChildAliveResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked

@@ -1,6 +1,7 @@
 package features_test
 
 import (
+	"bytes"
 	"errors"
 	"reflect"
 	"runtime"
@@ -9,6 +10,7 @@ import (
 	"github.com/kestrel-rpc/kestrel/internal/gentest/features"
 	"github.com/kestrel-rpc/kestrel/internal/gentest/features/common"
 	"github.com/kestrel-rpc/kestrel/internal/gentest/gentesting"
+	"github.com/kestrel-rpc/kestrel/linkbuf"
 	"github.com/kestrel-rpc/kestrel/thrift"
 )
 
@@ -98,11 +100,49 @@ func TestNocopyLinksLargeValues(t *testing.T) {
 		if v.Inner != nil && len(v.Inner.Msg) >= thrift.NocopyThreshold {
 			wantLinked += len(v.Inner.Msg)
 		}
-		if linked != wantLinked || n+linked != v.BLength() {
-			t.Errorf("case %d: FastWriteNocopyParts = (%d, %d), want linked %d and sum %d", i, n, linked, wantLinked, v.BLength())
+		if linked != wantLinked || n+linked != v.BLength() || n != v.BLengthNocopy() {
+			t.Errorf("case %d: FastWriteNocopyParts = (%d, %d), want linked %d, sum %d and BLengthNocopy %d",
+				i, n, linked, wantLinked, v.BLength(), v.BLengthNocopy())
+		}
+		if n, linked := v.FastWriteNocopyParts(make([]byte, v.BLengthNocopy()), recorder{}); n != v.BLengthNocopy() || n+linked != v.BLength() {
+			t.Errorf("case %d: FastWriteNocopyParts into BLengthNocopy bytes = (%d, %d)", i, n, linked)
 		}
 	}
 }
+
+// TestNocopyFailedLink checks what thrift.NocopyCodec promises when WriteDirect fails: into a region of
+// BLength bytes the value is copied and the message is whole; into one of BLengthNocopy bytes it is left
+// out, and the MallocAck of the wire size fails, so the caller knows not to flush it.
+func TestNocopyFailedLink(t *testing.T) {
+	big := make([]byte, thrift.NocopyThreshold+10)
+	v := &features.Big{Small: "x", Payload: big}
+	for _, exact := range []bool{false, true} {
+		buf := linkbuf.New()
+		size := v.BLength()
+		if exact {
+			size = v.BLengthNocopy()
+		}
+		mem, err := buf.Malloc(size)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := v.FastWriteNocopy(mem, failingLinker{buf}); n != v.BLength() {
+			t.Fatalf("exact %v: FastWriteNocopy returned %d, BLength %d", exact, n, v.BLength())
+		}
+		err = buf.MallocAck(v.BLength())
+		if exact != (err != nil) {
+			t.Fatalf("exact %v: MallocAck of the wire size: %v", exact, err)
+		}
+		if !exact && !bytes.Equal(mem[:v.BLength()], encode(v)) {
+			t.Fatalf("the copied fallback differs from FastWrite's bytes")
+		}
+	}
+}
+
+// failingLinker is a writer whose WriteDirect always fails, like a connection closed meanwhile.
+type failingLinker struct{ *linkbuf.Buffer }
+
+func (failingLinker) WriteDirect([]byte, int) error { return errors.New("closed") }
 
 type recorder struct{}
 

@@ -112,10 +112,21 @@ type Codec interface {
 }
 
 // CheckNocopy writes v with FastWriteNocopy into a real *linkbuf.Buffer, the way a transport does
-// (Malloc BLength bytes, write, MallocAck the wire size, Flush), and returns the flushed bytes. When
-// sameBytes is set they must equal FastWrite's output; otherwise (maps iterate in random order) they
-// must decode, with fresh(), to a value equal to v.
+// (Malloc, write, MallocAck the wire size, Flush), once into a region of BLengthNocopy bytes and once
+// into one of BLength bytes, and returns the flushed bytes. When sameBytes is set they must equal
+// FastWrite's output; otherwise (maps iterate in random order) they must decode, with fresh(), to a
+// value equal to v.
 func CheckNocopy(t testing.TB, v Codec, fresh func() thrift.FastCodec, sameBytes bool) []byte {
+	t.Helper()
+	n := v.BLength()
+	if k := v.BLengthNocopy(); k > n || k < 1 {
+		t.Fatalf("%T: BLengthNocopy %d, BLength %d", v, k, n)
+	}
+	checkNocopy(t, v, fresh, sameBytes, n)
+	return checkNocopy(t, v, fresh, sameBytes, v.BLengthNocopy())
+}
+
+func checkNocopy(t testing.TB, v Codec, fresh func() thrift.FastCodec, sameBytes bool, size int) []byte {
 	t.Helper()
 	n := v.BLength()
 	want := make([]byte, n)
@@ -126,7 +137,7 @@ func CheckNocopy(t testing.TB, v Codec, fresh func() thrift.FastCodec, sameBytes
 		t.Fatal(err)
 	}
 	before := buf.MallocLen()
-	mem, err := buf.Malloc(n)
+	mem, err := buf.Malloc(size)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +145,7 @@ func CheckNocopy(t testing.TB, v Codec, fresh func() thrift.FastCodec, sameBytes
 		t.Fatalf("%T: FastWriteNocopy returned %d, BLength %d", v, got, n)
 	}
 	if err := buf.MallocAck(before + n); err != nil {
-		t.Fatal(err)
+		t.Fatalf("%T: MallocAck of the wire size after FastWriteNocopy into %d bytes: %v", v, size, err)
 	}
 	if err := buf.Flush(); err != nil {
 		t.Fatal(err)

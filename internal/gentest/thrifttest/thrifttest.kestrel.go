@@ -110,6 +110,17 @@ func (p *Bonk) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *Bonk) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 8 // STOP and the fixed-size fields always written
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Message)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *Bonk) FastWrite(b []byte) int {
@@ -125,7 +136,8 @@ func (p *Bonk) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *Bonk) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -329,6 +341,12 @@ func (p *Bools) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *Bools) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *Bools) FastWrite(b []byte) int {
@@ -344,7 +362,8 @@ func (p *Bools) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *Bools) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -538,6 +557,17 @@ func (p *Xtruct) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *Xtruct) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 23 // STOP and the fixed-size fields always written
+	l += 3 + thrift.Binary.StringLengthNocopy(p.StringThing)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *Xtruct) FastWrite(b []byte) int {
@@ -557,7 +587,8 @@ func (p *Xtruct) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *Xtruct) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -829,6 +860,19 @@ func (p *Xtruct2) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *Xtruct2) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 12 // STOP and the fixed-size fields always written
+	if p.StructThing != nil {
+		l += 3 + p.StructThing.BLengthNocopy()
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *Xtruct2) FastWrite(b []byte) int {
@@ -848,7 +892,8 @@ func (p *Xtruct2) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *Xtruct2) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -1104,6 +1149,17 @@ func (p *Xtruct3) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *Xtruct3) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 26 // STOP and the fixed-size fields always written
+	l += 3 + thrift.Binary.StringLengthNocopy(p.StringThing)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *Xtruct3) FastWrite(b []byte) int {
@@ -1123,7 +1179,8 @@ func (p *Xtruct3) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *Xtruct3) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -1392,6 +1449,22 @@ func (p *Insanity) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *Insanity) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	l += 3 + 6 + len(p.UserMap)*12
+	l += 3
+	l += 5
+	for _, e1 := range p.Xtructs {
+		l += e1.BLengthNocopy()
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *Insanity) FastWrite(b []byte) int {
@@ -1414,7 +1487,8 @@ func (p *Insanity) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *Insanity) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -1771,6 +1845,48 @@ func (p *CrazyNesting) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *CrazyNesting) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 20 // STOP and the fixed-size fields always written
+	l += 3 + thrift.Binary.StringLengthNocopy(p.StringField)
+	if p.SetField != nil {
+		l += 3
+		l += 5
+		for _, e1 := range p.SetField {
+			l += e1.BLengthNocopy()
+		}
+	}
+	l += 3
+	l += 5
+	for _, e2 := range p.ListField {
+		l += 6
+		for k3, e4 := range e2 {
+			l += 5 + len((*k3))*4
+			l += 6
+			l += len(e4) * 4
+			for _, e6 := range e4 {
+				l += 5
+				for _, e7 := range e6 {
+					l += 5
+					for _, e8 := range e7 {
+						l += 6
+						for k9, e10 := range e8 {
+							l += k9.BLengthNocopy()
+							l += thrift.Binary.StringLengthNocopy(e10)
+						}
+					}
+				}
+			}
+		}
+	}
+	l += 3 + thrift.Binary.BinaryLengthNocopy(p.BinaryField)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *CrazyNesting) FastWrite(b []byte) int {
@@ -1794,7 +1910,8 @@ func (p *CrazyNesting) FastWrite(b []byte) int {
 	for _, e2 := range p.ListField {
 		off += thrift.Binary.WriteMapBegin(b[off:], thrift.SET, thrift.MAP, len(e2))
 		for k3, e4 := range e2 {
-			off += thrift.Binary.WriteI32List(b[off:], (*k3)) // SIMD byte swap
+			off += thrift.Binary.WriteSetBegin(b[off:], thrift.I32, len((*k3)))
+			off += thrift.Binary.WriteI32s(b[off:], (*k3)) // SIMD byte swap
 			off += thrift.Binary.WriteMapBegin(b[off:], thrift.I32, thrift.SET, len(e4))
 			for k5, e6 := range e4 {
 				off += thrift.Binary.WriteI32(b[off:], k5)
@@ -1818,7 +1935,8 @@ func (p *CrazyNesting) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *CrazyNesting) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -1851,7 +1969,8 @@ func (p *CrazyNesting) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n,
 	for _, e5 := range p.ListField {
 		off += thrift.Binary.WriteMapBegin(b[off:], thrift.SET, thrift.MAP, len(e5))
 		for k6, e7 := range e5 {
-			off += thrift.Binary.WriteI32List(b[off:], (*k6)) // SIMD byte swap
+			off += thrift.Binary.WriteSetBegin(b[off:], thrift.I32, len((*k6)))
+			off += thrift.Binary.WriteI32s(b[off:], (*k6)) // SIMD byte swap
 			off += thrift.Binary.WriteMapBegin(b[off:], thrift.I32, thrift.SET, len(e7))
 			for k8, e9 := range e7 {
 				off += thrift.Binary.WriteI32(b[off:], k8)
@@ -2520,6 +2639,31 @@ func (p *SomeUnion) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *SomeUnion) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.I32Thing != nil {
+		l += 7
+	}
+	if p.MapThing != nil {
+		l += 3 + 6 + len(p.MapThing)*12
+	}
+	if p.StringThing != nil {
+		l += 3 + thrift.Binary.StringLengthNocopy(*p.StringThing)
+	}
+	if p.XtructThing != nil {
+		l += 3 + p.XtructThing.BLengthNocopy()
+	}
+	if p.InsanityThing != nil {
+		l += 3 + p.InsanityThing.BLengthNocopy()
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *SomeUnion) FastWrite(b []byte) int {
@@ -2555,7 +2699,8 @@ func (p *SomeUnion) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *SomeUnion) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -2937,6 +3082,17 @@ func (p *Xception) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *Xception) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 8 // STOP and the fixed-size fields always written
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Message)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *Xception) FastWrite(b []byte) int {
@@ -2952,7 +3108,8 @@ func (p *Xception) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *Xception) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -3167,6 +3324,19 @@ func (p *Xception2) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *Xception2) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 8 // STOP and the fixed-size fields always written
+	if p.StructThing != nil {
+		l += 3 + p.StructThing.BLengthNocopy()
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *Xception2) FastWrite(b []byte) int {
@@ -3184,7 +3354,8 @@ func (p *Xception2) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *Xception2) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -3375,6 +3546,12 @@ func (p *EmptyStruct) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *EmptyStruct) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *EmptyStruct) FastWrite(b []byte) int {
@@ -3386,7 +3563,8 @@ func (p *EmptyStruct) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *EmptyStruct) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -3512,6 +3690,12 @@ func (p *OneField) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *OneField) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *OneField) FastWrite(b []byte) int {
@@ -3527,7 +3711,8 @@ func (p *OneField) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *OneField) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -3678,6 +3863,12 @@ func (p *ThriftTestTestVoidArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestVoidArgs) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestVoidArgs) FastWrite(b []byte) int {
@@ -3689,7 +3880,8 @@ func (p *ThriftTestTestVoidArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestVoidArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -3800,6 +3992,12 @@ func (p *ThriftTestTestVoidResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestVoidResult) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestVoidResult) FastWrite(b []byte) int {
@@ -3811,7 +4009,8 @@ func (p *ThriftTestTestVoidResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestVoidResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -3942,6 +4141,17 @@ func (p *ThriftTestTestStringArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestStringArgs) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Thing)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestStringArgs) FastWrite(b []byte) int {
@@ -3955,7 +4165,8 @@ func (p *ThriftTestTestStringArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestStringArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -4125,6 +4336,19 @@ func (p *ThriftTestTestStringResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestStringResult) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.Success != nil {
+		l += 3 + thrift.Binary.StringLengthNocopy(*p.Success)
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestStringResult) FastWrite(b []byte) int {
@@ -4140,7 +4364,8 @@ func (p *ThriftTestTestStringResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestStringResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -4320,6 +4545,12 @@ func (p *ThriftTestTestBoolArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestBoolArgs) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestBoolArgs) FastWrite(b []byte) int {
@@ -4333,7 +4564,8 @@ func (p *ThriftTestTestBoolArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestBoolArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -4486,6 +4718,12 @@ func (p *ThriftTestTestBoolResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestBoolResult) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestBoolResult) FastWrite(b []byte) int {
@@ -4501,7 +4739,8 @@ func (p *ThriftTestTestBoolResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestBoolResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -4662,6 +4901,12 @@ func (p *ThriftTestTestByteArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestByteArgs) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestByteArgs) FastWrite(b []byte) int {
@@ -4675,7 +4920,8 @@ func (p *ThriftTestTestByteArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestByteArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -4835,6 +5081,12 @@ func (p *ThriftTestTestByteResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestByteResult) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestByteResult) FastWrite(b []byte) int {
@@ -4850,7 +5102,8 @@ func (p *ThriftTestTestByteResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestByteResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -5018,6 +5271,12 @@ func (p *ThriftTestTestI32Args) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestI32Args) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestI32Args) FastWrite(b []byte) int {
@@ -5031,7 +5290,8 @@ func (p *ThriftTestTestI32Args) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestI32Args) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -5191,6 +5451,12 @@ func (p *ThriftTestTestI32Result) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestI32Result) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestI32Result) FastWrite(b []byte) int {
@@ -5206,7 +5472,8 @@ func (p *ThriftTestTestI32Result) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestI32Result) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -5374,6 +5641,12 @@ func (p *ThriftTestTestI64Args) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestI64Args) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestI64Args) FastWrite(b []byte) int {
@@ -5387,7 +5660,8 @@ func (p *ThriftTestTestI64Args) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestI64Args) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -5547,6 +5821,12 @@ func (p *ThriftTestTestI64Result) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestI64Result) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestI64Result) FastWrite(b []byte) int {
@@ -5562,7 +5842,8 @@ func (p *ThriftTestTestI64Result) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestI64Result) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -5730,6 +6011,12 @@ func (p *ThriftTestTestDoubleArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestDoubleArgs) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestDoubleArgs) FastWrite(b []byte) int {
@@ -5743,7 +6030,8 @@ func (p *ThriftTestTestDoubleArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestDoubleArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -5903,6 +6191,12 @@ func (p *ThriftTestTestDoubleResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestDoubleResult) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestDoubleResult) FastWrite(b []byte) int {
@@ -5918,7 +6212,8 @@ func (p *ThriftTestTestDoubleResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestDoubleResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -6090,6 +6385,17 @@ func (p *ThriftTestTestBinaryArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestBinaryArgs) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	l += 3 + thrift.Binary.BinaryLengthNocopy(p.Thing)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestBinaryArgs) FastWrite(b []byte) int {
@@ -6103,7 +6409,8 @@ func (p *ThriftTestTestBinaryArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestBinaryArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -6271,6 +6578,19 @@ func (p *ThriftTestTestBinaryResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestBinaryResult) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.Success != nil {
+		l += 3 + thrift.Binary.BinaryLengthNocopy(p.Success)
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestBinaryResult) FastWrite(b []byte) int {
@@ -6286,7 +6606,8 @@ func (p *ThriftTestTestBinaryResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestBinaryResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -6464,6 +6785,12 @@ func (p *ThriftTestTestUuidArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestUuidArgs) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestUuidArgs) FastWrite(b []byte) int {
@@ -6477,7 +6804,8 @@ func (p *ThriftTestTestUuidArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestUuidArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -6637,6 +6965,12 @@ func (p *ThriftTestTestUuidResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestUuidResult) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestUuidResult) FastWrite(b []byte) int {
@@ -6652,7 +6986,8 @@ func (p *ThriftTestTestUuidResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestUuidResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -6826,6 +7161,19 @@ func (p *ThriftTestTestStructArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestStructArgs) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.Thing != nil {
+		l += 3 + p.Thing.BLengthNocopy()
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestStructArgs) FastWrite(b []byte) int {
@@ -6841,7 +7189,8 @@ func (p *ThriftTestTestStructArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestStructArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -7019,6 +7368,19 @@ func (p *ThriftTestTestStructResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestStructResult) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.Success != nil {
+		l += 3 + p.Success.BLengthNocopy()
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestStructResult) FastWrite(b []byte) int {
@@ -7034,7 +7396,8 @@ func (p *ThriftTestTestStructResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestStructResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -7222,6 +7585,19 @@ func (p *ThriftTestTestNestArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestNestArgs) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.Thing != nil {
+		l += 3 + p.Thing.BLengthNocopy()
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestNestArgs) FastWrite(b []byte) int {
@@ -7237,7 +7613,8 @@ func (p *ThriftTestTestNestArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestNestArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -7415,6 +7792,19 @@ func (p *ThriftTestTestNestResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestNestResult) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.Success != nil {
+		l += 3 + p.Success.BLengthNocopy()
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestNestResult) FastWrite(b []byte) int {
@@ -7430,7 +7820,8 @@ func (p *ThriftTestTestNestResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestNestResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -7616,6 +8007,12 @@ func (p *ThriftTestTestMapArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestMapArgs) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestMapArgs) FastWrite(b []byte) int {
@@ -7633,7 +8030,8 @@ func (p *ThriftTestTestMapArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestMapArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -7835,6 +8233,12 @@ func (p *ThriftTestTestMapResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestMapResult) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestMapResult) FastWrite(b []byte) int {
@@ -7854,7 +8258,8 @@ func (p *ThriftTestTestMapResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestMapResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -8073,6 +8478,22 @@ func (p *ThriftTestTestStringMapArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestStringMapArgs) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	l += 3
+	l += 6
+	for k1, e2 := range p.Thing {
+		l += thrift.Binary.StringLengthNocopy(k1)
+		l += thrift.Binary.StringLengthNocopy(e2)
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestStringMapArgs) FastWrite(b []byte) int {
@@ -8090,7 +8511,8 @@ func (p *ThriftTestTestStringMapArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestStringMapArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -8321,6 +8743,24 @@ func (p *ThriftTestTestStringMapResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestStringMapResult) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.Success != nil {
+		l += 3
+		l += 6
+		for k1, e2 := range p.Success {
+			l += thrift.Binary.StringLengthNocopy(k1)
+			l += thrift.Binary.StringLengthNocopy(e2)
+		}
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestStringMapResult) FastWrite(b []byte) int {
@@ -8340,7 +8780,8 @@ func (p *ThriftTestTestStringMapResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestStringMapResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -8580,6 +9021,12 @@ func (p *ThriftTestTestSetArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestSetArgs) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestSetArgs) FastWrite(b []byte) int {
@@ -8588,12 +9035,14 @@ func (p *ThriftTestTestSetArgs) FastWrite(b []byte) int {
 	}
 	off := 0
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.SET, 1)
-	off += thrift.Binary.WriteI32List(b[off:], p.Thing) // SIMD byte swap
+	off += thrift.Binary.WriteSetBegin(b[off:], thrift.I32, len(p.Thing))
+	off += thrift.Binary.WriteI32s(b[off:], p.Thing) // SIMD byte swap
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestSetArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -8771,6 +9220,12 @@ func (p *ThriftTestTestSetResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestSetResult) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestSetResult) FastWrite(b []byte) int {
@@ -8780,13 +9235,15 @@ func (p *ThriftTestTestSetResult) FastWrite(b []byte) int {
 	off := 0
 	if p.Success != nil {
 		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.SET, 0)
-		off += thrift.Binary.WriteI32List(b[off:], p.Success) // SIMD byte swap
+		off += thrift.Binary.WriteSetBegin(b[off:], thrift.I32, len(p.Success))
+		off += thrift.Binary.WriteI32s(b[off:], p.Success) // SIMD byte swap
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestSetResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -8976,6 +9433,12 @@ func (p *ThriftTestTestListArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestListArgs) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestListArgs) FastWrite(b []byte) int {
@@ -8984,12 +9447,14 @@ func (p *ThriftTestTestListArgs) FastWrite(b []byte) int {
 	}
 	off := 0
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 1)
-	off += thrift.Binary.WriteI32List(b[off:], p.Thing) // SIMD byte swap
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.I32, len(p.Thing))
+	off += thrift.Binary.WriteI32s(b[off:], p.Thing) // SIMD byte swap
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestListArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -9167,6 +9632,12 @@ func (p *ThriftTestTestListResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestListResult) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestListResult) FastWrite(b []byte) int {
@@ -9176,13 +9647,15 @@ func (p *ThriftTestTestListResult) FastWrite(b []byte) int {
 	off := 0
 	if p.Success != nil {
 		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 0)
-		off += thrift.Binary.WriteI32List(b[off:], p.Success) // SIMD byte swap
+		off += thrift.Binary.WriteListBegin(b[off:], thrift.I32, len(p.Success))
+		off += thrift.Binary.WriteI32s(b[off:], p.Success) // SIMD byte swap
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestListResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -9368,6 +9841,12 @@ func (p *ThriftTestTestEnumArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestEnumArgs) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestEnumArgs) FastWrite(b []byte) int {
@@ -9381,7 +9860,8 @@ func (p *ThriftTestTestEnumArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestEnumArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -9541,6 +10021,12 @@ func (p *ThriftTestTestEnumResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestEnumResult) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestEnumResult) FastWrite(b []byte) int {
@@ -9556,7 +10042,8 @@ func (p *ThriftTestTestEnumResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestEnumResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -9726,6 +10213,12 @@ func (p *ThriftTestTestTypedefArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestTypedefArgs) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestTypedefArgs) FastWrite(b []byte) int {
@@ -9739,7 +10232,8 @@ func (p *ThriftTestTestTypedefArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestTypedefArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -9899,6 +10393,12 @@ func (p *ThriftTestTestTypedefResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestTypedefResult) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestTypedefResult) FastWrite(b []byte) int {
@@ -9914,7 +10414,8 @@ func (p *ThriftTestTestTypedefResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestTypedefResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -10084,6 +10585,12 @@ func (p *ThriftTestTestMapMapArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestMapMapArgs) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestMapMapArgs) FastWrite(b []byte) int {
@@ -10097,7 +10604,8 @@ func (p *ThriftTestTestMapMapArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestMapMapArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -10262,6 +10770,12 @@ func (p *ThriftTestTestMapMapResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestMapMapResult) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestMapMapResult) FastWrite(b []byte) int {
@@ -10285,7 +10799,8 @@ func (p *ThriftTestTestMapMapResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestMapMapResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -10543,6 +11058,19 @@ func (p *ThriftTestTestInsanityArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestInsanityArgs) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.Argument != nil {
+		l += 3 + p.Argument.BLengthNocopy()
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestInsanityArgs) FastWrite(b []byte) int {
@@ -10558,7 +11086,8 @@ func (p *ThriftTestTestInsanityArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestInsanityArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -10743,6 +11272,28 @@ func (p *ThriftTestTestInsanityResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestInsanityResult) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.Success != nil {
+		l += 3
+		l += 6
+		l += len(p.Success) * 8
+		for _, e2 := range p.Success {
+			l += 6
+			l += len(e2) * 4
+			for _, e4 := range e2 {
+				l += e4.BLengthNocopy()
+			}
+		}
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestInsanityResult) FastWrite(b []byte) int {
@@ -10766,7 +11317,8 @@ func (p *ThriftTestTestInsanityResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestInsanityResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -11092,6 +11644,22 @@ func (p *ThriftTestTestMultiArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestMultiArgs) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 41 // STOP and the fixed-size fields always written
+	l += 3
+	l += 6
+	l += len(p.Arg3) * 2
+	for _, e2 := range p.Arg3 {
+		l += thrift.Binary.StringLengthNocopy(e2)
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestMultiArgs) FastWrite(b []byte) int {
@@ -11119,7 +11687,8 @@ func (p *ThriftTestTestMultiArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestMultiArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -11483,6 +12052,19 @@ func (p *ThriftTestTestMultiResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestMultiResult) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.Success != nil {
+		l += 3 + p.Success.BLengthNocopy()
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestMultiResult) FastWrite(b []byte) int {
@@ -11498,7 +12080,8 @@ func (p *ThriftTestTestMultiResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestMultiResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -11681,6 +12264,17 @@ func (p *ThriftTestTestExceptionArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestExceptionArgs) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Arg)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestExceptionArgs) FastWrite(b []byte) int {
@@ -11694,7 +12288,8 @@ func (p *ThriftTestTestExceptionArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestExceptionArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -11864,6 +12459,19 @@ func (p *ThriftTestTestExceptionResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestExceptionResult) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.Err1 != nil {
+		l += 3 + p.Err1.BLengthNocopy()
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestExceptionResult) FastWrite(b []byte) int {
@@ -11879,7 +12487,8 @@ func (p *ThriftTestTestExceptionResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestExceptionResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -12072,6 +12681,18 @@ func (p *ThriftTestTestMultiExceptionArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestMultiExceptionArgs) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Arg0)
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Arg1)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestMultiExceptionArgs) FastWrite(b []byte) int {
@@ -12087,7 +12708,8 @@ func (p *ThriftTestTestMultiExceptionArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestMultiExceptionArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -12317,6 +12939,25 @@ func (p *ThriftTestTestMultiExceptionResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestMultiExceptionResult) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.Success != nil {
+		l += 3 + p.Success.BLengthNocopy()
+	}
+	if p.Err1 != nil {
+		l += 3 + p.Err1.BLengthNocopy()
+	}
+	if p.Err2 != nil {
+		l += 3 + p.Err2.BLengthNocopy()
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestMultiExceptionResult) FastWrite(b []byte) int {
@@ -12340,7 +12981,8 @@ func (p *ThriftTestTestMultiExceptionResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestMultiExceptionResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -12598,6 +13240,12 @@ func (p *ThriftTestTestOnewayArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestOnewayArgs) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestOnewayArgs) FastWrite(b []byte) int {
@@ -12611,7 +13259,8 @@ func (p *ThriftTestTestOnewayArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestOnewayArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -13776,6 +14425,17 @@ func (p *SecondServiceSecondtestStringArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *SecondServiceSecondtestStringArgs) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Thing)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *SecondServiceSecondtestStringArgs) FastWrite(b []byte) int {
@@ -13789,7 +14449,8 @@ func (p *SecondServiceSecondtestStringArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *SecondServiceSecondtestStringArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -13961,6 +14622,19 @@ func (p *SecondServiceSecondtestStringResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *SecondServiceSecondtestStringResult) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.Success != nil {
+		l += 3 + thrift.Binary.StringLengthNocopy(*p.Success)
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *SecondServiceSecondtestStringResult) FastWrite(b []byte) int {
@@ -13976,7 +14650,8 @@ func (p *SecondServiceSecondtestStringResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *SecondServiceSecondtestStringResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -14239,6 +14914,17 @@ func (p *VersioningTestV1) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *VersioningTestV1) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 15 // STOP and the fixed-size fields always written
+	l += 3 + thrift.Binary.StringLengthNocopy(p.OldString)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *VersioningTestV1) FastWrite(b []byte) int {
@@ -14256,7 +14942,8 @@ func (p *VersioningTestV1) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *VersioningTestV1) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -14594,6 +15281,23 @@ func (p *VersioningTestV2) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *VersioningTestV2) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 53 // STOP and the fixed-size fields always written
+	if p.Newstruct != nil {
+		l += 3 + p.Newstruct.BLengthNocopy()
+	}
+	l += 3 + 5 + len(p.Newlist)*4
+	l += 3 + 5 + len(p.Newset)*4
+	l += 3 + 6 + len(p.Newmap)*8
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Newstring)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *VersioningTestV2) FastWrite(b []byte) int {
@@ -14620,9 +15324,11 @@ func (p *VersioningTestV2) FastWrite(b []byte) int {
 		off += p.Newstruct.FastWrite(b[off:])
 	}
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 8)
-	off += thrift.Binary.WriteI32List(b[off:], p.Newlist) // SIMD byte swap
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.I32, len(p.Newlist))
+	off += thrift.Binary.WriteI32s(b[off:], p.Newlist) // SIMD byte swap
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.SET, 9)
-	off += thrift.Binary.WriteI32List(b[off:], p.Newset) // SIMD byte swap
+	off += thrift.Binary.WriteSetBegin(b[off:], thrift.I32, len(p.Newset))
+	off += thrift.Binary.WriteI32s(b[off:], p.Newset) // SIMD byte swap
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.MAP, 10)
 	off += thrift.Binary.WriteMapBegin(b[off:], thrift.I32, thrift.I32, len(p.Newmap))
 	for k1, e2 := range p.Newmap {
@@ -14635,7 +15341,8 @@ func (p *VersioningTestV2) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *VersioningTestV2) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -14669,9 +15376,11 @@ func (p *VersioningTestV2) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter)
 		linked += l2
 	}
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 8)
-	off += thrift.Binary.WriteI32List(b[off:], p.Newlist) // SIMD byte swap
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.I32, len(p.Newlist))
+	off += thrift.Binary.WriteI32s(b[off:], p.Newlist) // SIMD byte swap
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.SET, 9)
-	off += thrift.Binary.WriteI32List(b[off:], p.Newset) // SIMD byte swap
+	off += thrift.Binary.WriteSetBegin(b[off:], thrift.I32, len(p.Newset))
+	off += thrift.Binary.WriteI32s(b[off:], p.Newset) // SIMD byte swap
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.MAP, 10)
 	off += thrift.Binary.WriteMapBegin(b[off:], thrift.I32, thrift.I32, len(p.Newmap))
 	for k3, e4 := range p.Newmap {
@@ -15211,6 +15920,18 @@ func (p *ListTypeVersioningV1) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ListTypeVersioningV1) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	l += 3 + 5 + len(p.Myints)*4
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Hello)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ListTypeVersioningV1) FastWrite(b []byte) int {
@@ -15219,14 +15940,16 @@ func (p *ListTypeVersioningV1) FastWrite(b []byte) int {
 	}
 	off := 0
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 1)
-	off += thrift.Binary.WriteI32List(b[off:], p.Myints) // SIMD byte swap
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.I32, len(p.Myints))
+	off += thrift.Binary.WriteI32s(b[off:], p.Myints) // SIMD byte swap
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRING, 2)
 	off += thrift.Binary.WriteString(b[off:], p.Hello)
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ListTypeVersioningV1) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -15240,7 +15963,8 @@ func (p *ListTypeVersioningV1) FastWriteNocopyParts(b []byte, w thrift.NocopyWri
 	}
 	off := 0
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 1)
-	off += thrift.Binary.WriteI32List(b[off:], p.Myints) // SIMD byte swap
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.I32, len(p.Myints))
+	off += thrift.Binary.WriteI32s(b[off:], p.Myints) // SIMD byte swap
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRING, 2)
 	n1 := thrift.Binary.WriteStringNocopy(b[off:], w, p.Hello)
 	linked += 4 + len(p.Hello) - n1
@@ -15452,6 +16176,22 @@ func (p *ListTypeVersioningV2) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ListTypeVersioningV2) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	l += 3
+	l += 5
+	for _, e1 := range p.Strings {
+		l += thrift.Binary.StringLengthNocopy(e1)
+	}
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Hello)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ListTypeVersioningV2) FastWrite(b []byte) int {
@@ -15470,7 +16210,8 @@ func (p *ListTypeVersioningV2) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ListTypeVersioningV2) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -15714,6 +16455,22 @@ func (p *GuessProtocolStruct) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *GuessProtocolStruct) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	l += 3
+	l += 6
+	for k1, e2 := range p.MapField {
+		l += thrift.Binary.StringLengthNocopy(k1)
+		l += thrift.Binary.StringLengthNocopy(e2)
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *GuessProtocolStruct) FastWrite(b []byte) int {
@@ -15731,7 +16488,8 @@ func (p *GuessProtocolStruct) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *GuessProtocolStruct) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -16080,6 +16838,40 @@ func (p *LargeDeltas) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *LargeDeltas) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 9 // STOP and the fixed-size fields always written
+	if p.B1 != nil {
+		l += 3 + p.B1.BLength()
+	}
+	if p.B10 != nil {
+		l += 3 + p.B10.BLength()
+	}
+	if p.B100 != nil {
+		l += 3 + p.B100.BLength()
+	}
+	if p.B1000 != nil {
+		l += 3 + p.B1000.BLength()
+	}
+	if p.Vertwo2000 != nil {
+		l += 3 + p.Vertwo2000.BLengthNocopy()
+	}
+	l += 3
+	l += 5
+	for _, e1 := range p.ASet2500 {
+		l += thrift.Binary.StringLengthNocopy(e1)
+	}
+	if p.Vertwo3000 != nil {
+		l += 3 + p.Vertwo3000.BLengthNocopy()
+	}
+	l += 3 + 5 + len(p.BigNumbers)*4
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *LargeDeltas) FastWrite(b []byte) int {
@@ -16121,12 +16913,14 @@ func (p *LargeDeltas) FastWrite(b []byte) int {
 		off += p.Vertwo3000.FastWrite(b[off:])
 	}
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 4000)
-	off += thrift.Binary.WriteI32List(b[off:], p.BigNumbers) // SIMD byte swap
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.I32, len(p.BigNumbers))
+	off += thrift.Binary.WriteI32s(b[off:], p.BigNumbers) // SIMD byte swap
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *LargeDeltas) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -16179,7 +16973,8 @@ func (p *LargeDeltas) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, 
 		linked += l6
 	}
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 4000)
-	off += thrift.Binary.WriteI32List(b[off:], p.BigNumbers) // SIMD byte swap
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.I32, len(p.BigNumbers))
+	off += thrift.Binary.WriteI32s(b[off:], p.BigNumbers) // SIMD byte swap
 	return off + thrift.Binary.WriteFieldStop(b[off:]), linked
 }
 
@@ -16645,6 +17440,12 @@ func (p *NestedListsI32x2) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *NestedListsI32x2) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *NestedListsI32x2) FastWrite(b []byte) int {
@@ -16655,13 +17456,15 @@ func (p *NestedListsI32x2) FastWrite(b []byte) int {
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 1)
 	off += thrift.Binary.WriteListBegin(b[off:], thrift.LIST, len(p.Integerlist))
 	for _, e1 := range p.Integerlist {
-		off += thrift.Binary.WriteI32List(b[off:], e1) // SIMD byte swap
+		off += thrift.Binary.WriteListBegin(b[off:], thrift.I32, len(e1))
+		off += thrift.Binary.WriteI32s(b[off:], e1) // SIMD byte swap
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *NestedListsI32x2) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -16874,6 +17677,12 @@ func (p *NestedListsI32x3) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *NestedListsI32x3) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *NestedListsI32x3) FastWrite(b []byte) int {
@@ -16886,14 +17695,16 @@ func (p *NestedListsI32x3) FastWrite(b []byte) int {
 	for _, e1 := range p.Integerlist {
 		off += thrift.Binary.WriteListBegin(b[off:], thrift.LIST, len(e1))
 		for _, e2 := range e1 {
-			off += thrift.Binary.WriteI32List(b[off:], e2) // SIMD byte swap
+			off += thrift.Binary.WriteListBegin(b[off:], thrift.I32, len(e2))
+			off += thrift.Binary.WriteI32s(b[off:], e2) // SIMD byte swap
 		}
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *NestedListsI32x3) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -17178,6 +17989,42 @@ func (p *NestedMixedx2) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *NestedMixedx2) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	l += 3
+	l += 5
+	for _, e1 := range p.IntSetList {
+		l += 5 + len(e1)*4
+	}
+	l += 3
+	l += 6
+	l += len(p.MapIntStrset) * 4
+	for _, e3 := range p.MapIntStrset {
+		l += 5
+		for _, e4 := range e3 {
+			l += thrift.Binary.StringLengthNocopy(e4)
+		}
+	}
+	l += 3
+	l += 5
+	for _, e5 := range p.MapIntStrsetList {
+		l += 6
+		l += len(e5) * 4
+		for _, e7 := range e5 {
+			l += 5
+			for _, e8 := range e7 {
+				l += thrift.Binary.StringLengthNocopy(e8)
+			}
+		}
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *NestedMixedx2) FastWrite(b []byte) int {
@@ -17188,7 +18035,8 @@ func (p *NestedMixedx2) FastWrite(b []byte) int {
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 1)
 	off += thrift.Binary.WriteListBegin(b[off:], thrift.SET, len(p.IntSetList))
 	for _, e1 := range p.IntSetList {
-		off += thrift.Binary.WriteI32List(b[off:], e1) // SIMD byte swap
+		off += thrift.Binary.WriteSetBegin(b[off:], thrift.I32, len(e1))
+		off += thrift.Binary.WriteI32s(b[off:], e1) // SIMD byte swap
 	}
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.MAP, 2)
 	off += thrift.Binary.WriteMapBegin(b[off:], thrift.I32, thrift.SET, len(p.MapIntStrset))
@@ -17215,7 +18063,8 @@ func (p *NestedMixedx2) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *NestedMixedx2) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -17231,7 +18080,8 @@ func (p *NestedMixedx2) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 1)
 	off += thrift.Binary.WriteListBegin(b[off:], thrift.SET, len(p.IntSetList))
 	for _, e1 := range p.IntSetList {
-		off += thrift.Binary.WriteI32List(b[off:], e1) // SIMD byte swap
+		off += thrift.Binary.WriteSetBegin(b[off:], thrift.I32, len(e1))
+		off += thrift.Binary.WriteI32s(b[off:], e1) // SIMD byte swap
 	}
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.MAP, 2)
 	off += thrift.Binary.WriteMapBegin(b[off:], thrift.I32, thrift.SET, len(p.MapIntStrset))
@@ -17701,6 +18551,21 @@ func (p *ListBonks) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ListBonks) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	l += 3
+	l += 5
+	for _, e1 := range p.Bonk {
+		l += e1.BLengthNocopy()
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ListBonks) FastWrite(b []byte) int {
@@ -17717,7 +18582,8 @@ func (p *ListBonks) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ListBonks) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -17932,6 +18798,27 @@ func (p *NestedListsBonk) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *NestedListsBonk) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	l += 3
+	l += 5
+	for _, e1 := range p.Bonk {
+		l += 5
+		for _, e2 := range e1 {
+			l += 5
+			for _, e3 := range e2 {
+				l += e3.BLengthNocopy()
+			}
+		}
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *NestedListsBonk) FastWrite(b []byte) int {
@@ -17954,7 +18841,8 @@ func (p *NestedListsBonk) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *NestedListsBonk) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -18245,6 +19133,22 @@ func (p *BoolTest) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *BoolTest) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.B != nil {
+		l += 4
+	}
+	if p.S != nil {
+		l += 3 + thrift.Binary.StringLengthNocopy(*p.S)
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *BoolTest) FastWrite(b []byte) int {
@@ -18264,7 +19168,8 @@ func (p *BoolTest) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *BoolTest) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -18468,6 +19373,17 @@ func (p *StructA) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *StructA) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	l += 3 + thrift.Binary.StringLengthNocopy(p.S)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *StructA) FastWrite(b []byte) int {
@@ -18481,7 +19397,8 @@ func (p *StructA) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *StructA) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -18685,6 +19602,22 @@ func (p *StructB) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *StructB) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.Aa != nil {
+		l += 3 + p.Aa.BLengthNocopy()
+	}
+	if p.Ab != nil {
+		l += 3 + p.Ab.BLengthNocopy()
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *StructB) FastWrite(b []byte) int {
@@ -18704,7 +19637,8 @@ func (p *StructB) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *StructB) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -18936,6 +19870,23 @@ func (p *OptionalSetDefaultTest) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *OptionalSetDefaultTest) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.WithDefault != nil {
+		l += 3
+		l += 5
+		for _, e1 := range p.WithDefault {
+			l += thrift.Binary.StringLengthNocopy(e1)
+		}
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *OptionalSetDefaultTest) FastWrite(b []byte) int {
@@ -18954,7 +19905,8 @@ func (p *OptionalSetDefaultTest) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *OptionalSetDefaultTest) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -19198,6 +20150,31 @@ func (p *OptionalBinary) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *OptionalBinary) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.BinSet != nil {
+		l += 3
+		l += 5
+		for _, e1 := range p.BinSet {
+			l += thrift.Binary.BinaryLengthNocopy(e1)
+		}
+	}
+	if p.BinMap != nil {
+		l += 3
+		l += 6
+		l += len(p.BinMap) * 4
+		for k2 := range p.BinMap {
+			l += thrift.Binary.StringLengthNocopy(k2)
+		}
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *OptionalBinary) FastWrite(b []byte) int {
@@ -19224,7 +20201,8 @@ func (p *OptionalBinary) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *OptionalBinary) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked

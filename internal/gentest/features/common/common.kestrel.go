@@ -95,6 +95,12 @@ func (p *Point) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *Point) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *Point) FastWrite(b []byte) int {
@@ -110,7 +116,8 @@ func (p *Point) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *Point) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -311,6 +318,17 @@ func (p *NotFound) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *NotFound) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 12 // STOP and the fixed-size fields always written
+	l += 3 + thrift.Binary.StringLengthNocopy(p.What)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *NotFound) FastWrite(b []byte) int {
@@ -326,7 +344,8 @@ func (p *NotFound) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *NotFound) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -519,6 +538,17 @@ func (p *BasePingArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *BasePingArgs) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Msg)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *BasePingArgs) FastWrite(b []byte) int {
@@ -532,7 +562,8 @@ func (p *BasePingArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *BasePingArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -702,6 +733,19 @@ func (p *BasePingResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *BasePingResult) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.Success != nil {
+		l += 3 + thrift.Binary.StringLengthNocopy(*p.Success)
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *BasePingResult) FastWrite(b []byte) int {
@@ -717,7 +761,8 @@ func (p *BasePingResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *BasePingResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -897,6 +942,12 @@ func (p *BaseNotifyArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *BaseNotifyArgs) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *BaseNotifyArgs) FastWrite(b []byte) int {
@@ -910,7 +961,8 @@ func (p *BaseNotifyArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *BaseNotifyArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
