@@ -16,8 +16,10 @@
 //   - internal/apache/thrifttest: Apache's Go code (`thrift --gen go`, then gofmt), and
 //   - internal/kestrel/thrifttest: Kestrel's code (`kestrel gen -protocol both`).
 //
-// Both are checked in. TestApacheGenerated regenerates the Apache code into a temporary directory and
-// fails on any difference, when the thrift compiler (0.17) is on PATH.
+// Both are checked in, Kestrel's with its service stubs (thrifttest/thrifttest and
+// thrifttest/secondservice: NewClient, NewServer). TestApacheGenerated regenerates the Apache code into
+// a temporary directory and fails on any difference, when the thrift compiler (0.17) is on PATH;
+// TestKestrelGenerated does the same for Kestrel's, sub-packages included.
 //
 // # What is checked
 //
@@ -26,4 +28,17 @@
 // Kestrel's precomputed lengths equal the bytes written; every truncated prefix of a valid encoding is
 // an error, never a panic. Message headers (strict and old non-strict Binary, Compact) and
 // TApplicationException are checked in both directions as well.
+//
+// The packages below this one check whole RPCs over loopback TCP, each in its own test binary:
+//
+//   - rpc: an Apache Thrift Go client calls every method of ThriftTest on a Kestrel server, over Framed,
+//     Buffered and THeader (zlib once), Binary and Compact; a Kestrel client calls Apache's TSimpleServer
+//     over the same matrix; both also concurrently. The handlers (internal/testserver) answer as
+//     Apache's cross-language test server does.
+//   - faults: a server process killed or shut down mid-call, garbage replies, a server that never
+//     answers or stalls mid-reply, duplicate replies, and requests announcing frames far over the
+//     server's limit; with goroutine and descriptor counts checked after each.
+//   - kitex: KiteX TTHeader frames built byte by byte from shared/wire.md §1 and §7, sent to a Kestrel
+//     server, and answered by hand to a Kestrel client (KiteX itself cannot be installed here).
+//   - theader: Kestrel's THeader frame codec against Apache's THeaderTransport.
 package interop

@@ -105,8 +105,9 @@ func readGoDir(t *testing.T, dir string, gofmt bool) map[string][]byte {
 }
 
 // TestKestrelGenerated regenerates Kestrel's code with the repository's own `kestrel gen` into a
-// temporary directory and compares it with what is checked in, so that a change to the generator
-// cannot leave the interop tests running stale code.
+// temporary directory and compares it with what is checked in — the types and the service stubs in
+// the sub-packages alike — so that a change to the generator cannot leave the interop tests running
+// stale code.
 func TestKestrelGenerated(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds cmd/kestrel")
@@ -120,8 +121,8 @@ func TestKestrelGenerated(t *testing.T) {
 		t.Fatalf("%v: %v\n%s", cmd, err, msg)
 	}
 	const kestrelDir = "internal/kestrel/thrifttest"
-	fresh := readGoDir(t, filepath.Join(out, "thrifttest"), false)
-	have := readGoDir(t, kestrelDir, false)
+	fresh := readGoTree(t, filepath.Join(out, "thrifttest"))
+	have := readGoTree(t, kestrelDir)
 	for name, src := range fresh {
 		if h, ok := have[name]; !ok {
 			t.Errorf("%s/%s is missing: run `go generate` in interop/", kestrelDir, name)
@@ -134,4 +135,26 @@ func TestKestrelGenerated(t *testing.T) {
 			t.Errorf("%s/%s is not generated any more: run `go generate` in interop/", kestrelDir, name)
 		}
 	}
+}
+
+// readGoTree returns the .go files under dir, in every sub-directory, by path relative to dir.
+func readGoTree(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") {
+			return err
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(dir, path)
+		files[filepath.ToSlash(rel)] = src
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
 }

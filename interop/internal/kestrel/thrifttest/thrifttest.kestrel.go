@@ -5,7 +5,10 @@
 package thrifttest
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/kestrel-rpc/kestrel/thrift"
 )
@@ -107,6 +110,17 @@ func (p *Bonk) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *Bonk) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 8 // STOP and the fixed-size fields always written
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Message)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *Bonk) FastWrite(b []byte) int {
@@ -122,7 +136,8 @@ func (p *Bonk) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *Bonk) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -326,6 +341,12 @@ func (p *Bools) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *Bools) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *Bools) FastWrite(b []byte) int {
@@ -341,7 +362,8 @@ func (p *Bools) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *Bools) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -535,6 +557,17 @@ func (p *Xtruct) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *Xtruct) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 23 // STOP and the fixed-size fields always written
+	l += 3 + thrift.Binary.StringLengthNocopy(p.StringThing)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *Xtruct) FastWrite(b []byte) int {
@@ -554,7 +587,8 @@ func (p *Xtruct) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *Xtruct) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -826,6 +860,19 @@ func (p *Xtruct2) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *Xtruct2) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 12 // STOP and the fixed-size fields always written
+	if p.StructThing != nil {
+		l += 3 + p.StructThing.BLengthNocopy()
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *Xtruct2) FastWrite(b []byte) int {
@@ -845,7 +892,8 @@ func (p *Xtruct2) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *Xtruct2) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -1101,6 +1149,17 @@ func (p *Xtruct3) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *Xtruct3) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 26 // STOP and the fixed-size fields always written
+	l += 3 + thrift.Binary.StringLengthNocopy(p.StringThing)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *Xtruct3) FastWrite(b []byte) int {
@@ -1120,7 +1179,8 @@ func (p *Xtruct3) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *Xtruct3) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -1389,6 +1449,22 @@ func (p *Insanity) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *Insanity) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	l += 3 + 6 + len(p.UserMap)*12
+	l += 3
+	l += 5
+	for _, e1 := range p.Xtructs {
+		l += e1.BLengthNocopy()
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *Insanity) FastWrite(b []byte) int {
@@ -1411,7 +1487,8 @@ func (p *Insanity) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *Insanity) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -1718,6 +1795,25 @@ func (p *CrazyNesting) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *CrazyNesting) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	l += 3 + thrift.Binary.StringLengthNocopy(p.StringField)
+	if p.SetField != nil {
+		l += 3
+		l += 5
+		for _, e1 := range p.SetField {
+			l += e1.BLengthNocopy()
+		}
+	}
+	l += 3 + thrift.Binary.BinaryLengthNocopy(p.BinaryField)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *CrazyNesting) FastWrite(b []byte) int {
@@ -1740,7 +1836,8 @@ func (p *CrazyNesting) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *CrazyNesting) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -2105,6 +2202,31 @@ func (p *SomeUnion) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *SomeUnion) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.I32Thing != nil {
+		l += 7
+	}
+	if p.MapThing != nil {
+		l += 3 + 6 + len(p.MapThing)*12
+	}
+	if p.StringThing != nil {
+		l += 3 + thrift.Binary.StringLengthNocopy(*p.StringThing)
+	}
+	if p.XtructThing != nil {
+		l += 3 + p.XtructThing.BLengthNocopy()
+	}
+	if p.InsanityThing != nil {
+		l += 3 + p.InsanityThing.BLengthNocopy()
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *SomeUnion) FastWrite(b []byte) int {
@@ -2140,7 +2262,8 @@ func (p *SomeUnion) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *SomeUnion) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -2522,6 +2645,17 @@ func (p *Xception) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *Xception) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 8 // STOP and the fixed-size fields always written
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Message)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *Xception) FastWrite(b []byte) int {
@@ -2537,7 +2671,8 @@ func (p *Xception) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *Xception) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -2752,6 +2887,19 @@ func (p *Xception2) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *Xception2) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 8 // STOP and the fixed-size fields always written
+	if p.StructThing != nil {
+		l += 3 + p.StructThing.BLengthNocopy()
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *Xception2) FastWrite(b []byte) int {
@@ -2769,7 +2917,8 @@ func (p *Xception2) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *Xception2) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -2960,6 +3109,12 @@ func (p *EmptyStruct) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *EmptyStruct) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *EmptyStruct) FastWrite(b []byte) int {
@@ -2971,7 +3126,8 @@ func (p *EmptyStruct) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *EmptyStruct) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -3097,6 +3253,12 @@ func (p *OneField) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *OneField) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *OneField) FastWrite(b []byte) int {
@@ -3112,7 +3274,8 @@ func (p *OneField) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *OneField) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -3263,6 +3426,12 @@ func (p *ThriftTestTestVoidArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestVoidArgs) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestVoidArgs) FastWrite(b []byte) int {
@@ -3274,7 +3443,8 @@ func (p *ThriftTestTestVoidArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestVoidArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -3385,6 +3555,12 @@ func (p *ThriftTestTestVoidResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestVoidResult) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestVoidResult) FastWrite(b []byte) int {
@@ -3396,7 +3572,8 @@ func (p *ThriftTestTestVoidResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestVoidResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -3489,6 +3666,16 @@ func (p *ThriftTestTestVoidResult) compactRead(b []byte, depth int) (int, error)
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewThriftTestTestVoidArgs would return it.
+func (p *ThriftTestTestVoidArgs) Reset() {
+	*p = ThriftTestTestVoidArgs{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestVoidResult would return it.
+func (p *ThriftTestTestVoidResult) Reset() {
+	*p = ThriftTestTestVoidResult{}
+}
+
 // ThriftTestTestStringArgs holds the arguments of ThriftTest_testString.
 type ThriftTestTestStringArgs struct {
 	Thing string `thrift:"thing,1"`
@@ -3517,6 +3704,17 @@ func (p *ThriftTestTestStringArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestStringArgs) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Thing)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestStringArgs) FastWrite(b []byte) int {
@@ -3530,7 +3728,8 @@ func (p *ThriftTestTestStringArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestStringArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -3700,6 +3899,19 @@ func (p *ThriftTestTestStringResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestStringResult) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.Success != nil {
+		l += 3 + thrift.Binary.StringLengthNocopy(*p.Success)
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestStringResult) FastWrite(b []byte) int {
@@ -3715,7 +3927,8 @@ func (p *ThriftTestTestStringResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestStringResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -3858,6 +4071,16 @@ func (p *ThriftTestTestStringResult) compactRead(b []byte, depth int) (int, erro
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewThriftTestTestStringArgs would return it.
+func (p *ThriftTestTestStringArgs) Reset() {
+	*p = ThriftTestTestStringArgs{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestStringResult would return it.
+func (p *ThriftTestTestStringResult) Reset() {
+	*p = ThriftTestTestStringResult{}
+}
+
 // ThriftTestTestBoolArgs holds the arguments of ThriftTest_testBool.
 type ThriftTestTestBoolArgs struct {
 	Thing bool `thrift:"thing,1"`
@@ -3885,6 +4108,12 @@ func (p *ThriftTestTestBoolArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestBoolArgs) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestBoolArgs) FastWrite(b []byte) int {
@@ -3898,7 +4127,8 @@ func (p *ThriftTestTestBoolArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestBoolArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -4051,6 +4281,12 @@ func (p *ThriftTestTestBoolResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestBoolResult) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestBoolResult) FastWrite(b []byte) int {
@@ -4066,7 +4302,8 @@ func (p *ThriftTestTestBoolResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestBoolResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -4190,6 +4427,16 @@ func (p *ThriftTestTestBoolResult) compactRead(b []byte, depth int) (int, error)
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewThriftTestTestBoolArgs would return it.
+func (p *ThriftTestTestBoolArgs) Reset() {
+	*p = ThriftTestTestBoolArgs{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestBoolResult would return it.
+func (p *ThriftTestTestBoolResult) Reset() {
+	*p = ThriftTestTestBoolResult{}
+}
+
 // ThriftTestTestByteArgs holds the arguments of ThriftTest_testByte.
 type ThriftTestTestByteArgs struct {
 	Thing int8 `thrift:"thing,1"`
@@ -4217,6 +4464,12 @@ func (p *ThriftTestTestByteArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestByteArgs) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestByteArgs) FastWrite(b []byte) int {
@@ -4230,7 +4483,8 @@ func (p *ThriftTestTestByteArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestByteArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -4390,6 +4644,12 @@ func (p *ThriftTestTestByteResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestByteResult) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestByteResult) FastWrite(b []byte) int {
@@ -4405,7 +4665,8 @@ func (p *ThriftTestTestByteResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestByteResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -4536,6 +4797,16 @@ func (p *ThriftTestTestByteResult) compactRead(b []byte, depth int) (int, error)
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewThriftTestTestByteArgs would return it.
+func (p *ThriftTestTestByteArgs) Reset() {
+	*p = ThriftTestTestByteArgs{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestByteResult would return it.
+func (p *ThriftTestTestByteResult) Reset() {
+	*p = ThriftTestTestByteResult{}
+}
+
 // ThriftTestTestI32Args holds the arguments of ThriftTest_testI32.
 type ThriftTestTestI32Args struct {
 	Thing int32 `thrift:"thing,1"`
@@ -4563,6 +4834,12 @@ func (p *ThriftTestTestI32Args) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestI32Args) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestI32Args) FastWrite(b []byte) int {
@@ -4576,7 +4853,8 @@ func (p *ThriftTestTestI32Args) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestI32Args) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -4736,6 +5014,12 @@ func (p *ThriftTestTestI32Result) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestI32Result) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestI32Result) FastWrite(b []byte) int {
@@ -4751,7 +5035,8 @@ func (p *ThriftTestTestI32Result) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestI32Result) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -4882,6 +5167,16 @@ func (p *ThriftTestTestI32Result) compactRead(b []byte, depth int) (int, error) 
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewThriftTestTestI32Args would return it.
+func (p *ThriftTestTestI32Args) Reset() {
+	*p = ThriftTestTestI32Args{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestI32Result would return it.
+func (p *ThriftTestTestI32Result) Reset() {
+	*p = ThriftTestTestI32Result{}
+}
+
 // ThriftTestTestI64Args holds the arguments of ThriftTest_testI64.
 type ThriftTestTestI64Args struct {
 	Thing int64 `thrift:"thing,1"`
@@ -4909,6 +5204,12 @@ func (p *ThriftTestTestI64Args) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestI64Args) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestI64Args) FastWrite(b []byte) int {
@@ -4922,7 +5223,8 @@ func (p *ThriftTestTestI64Args) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestI64Args) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -5082,6 +5384,12 @@ func (p *ThriftTestTestI64Result) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestI64Result) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestI64Result) FastWrite(b []byte) int {
@@ -5097,7 +5405,8 @@ func (p *ThriftTestTestI64Result) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestI64Result) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -5228,6 +5537,16 @@ func (p *ThriftTestTestI64Result) compactRead(b []byte, depth int) (int, error) 
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewThriftTestTestI64Args would return it.
+func (p *ThriftTestTestI64Args) Reset() {
+	*p = ThriftTestTestI64Args{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestI64Result would return it.
+func (p *ThriftTestTestI64Result) Reset() {
+	*p = ThriftTestTestI64Result{}
+}
+
 // ThriftTestTestDoubleArgs holds the arguments of ThriftTest_testDouble.
 type ThriftTestTestDoubleArgs struct {
 	Thing float64 `thrift:"thing,1"`
@@ -5255,6 +5574,12 @@ func (p *ThriftTestTestDoubleArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestDoubleArgs) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestDoubleArgs) FastWrite(b []byte) int {
@@ -5268,7 +5593,8 @@ func (p *ThriftTestTestDoubleArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestDoubleArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -5428,6 +5754,12 @@ func (p *ThriftTestTestDoubleResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestDoubleResult) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestDoubleResult) FastWrite(b []byte) int {
@@ -5443,7 +5775,8 @@ func (p *ThriftTestTestDoubleResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestDoubleResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -5574,6 +5907,16 @@ func (p *ThriftTestTestDoubleResult) compactRead(b []byte, depth int) (int, erro
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewThriftTestTestDoubleArgs would return it.
+func (p *ThriftTestTestDoubleArgs) Reset() {
+	*p = ThriftTestTestDoubleArgs{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestDoubleResult would return it.
+func (p *ThriftTestTestDoubleResult) Reset() {
+	*p = ThriftTestTestDoubleResult{}
+}
+
 // ThriftTestTestBinaryArgs holds the arguments of ThriftTest_testBinary.
 type ThriftTestTestBinaryArgs struct {
 	Thing []byte `thrift:"thing,1"`
@@ -5605,6 +5948,17 @@ func (p *ThriftTestTestBinaryArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestBinaryArgs) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	l += 3 + thrift.Binary.BinaryLengthNocopy(p.Thing)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestBinaryArgs) FastWrite(b []byte) int {
@@ -5618,7 +5972,8 @@ func (p *ThriftTestTestBinaryArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestBinaryArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -5786,6 +6141,19 @@ func (p *ThriftTestTestBinaryResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestBinaryResult) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.Success != nil {
+		l += 3 + thrift.Binary.BinaryLengthNocopy(p.Success)
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestBinaryResult) FastWrite(b []byte) int {
@@ -5801,7 +6169,8 @@ func (p *ThriftTestTestBinaryResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestBinaryResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -5942,6 +6311,16 @@ func (p *ThriftTestTestBinaryResult) compactRead(b []byte, depth int) (int, erro
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewThriftTestTestBinaryArgs would return it.
+func (p *ThriftTestTestBinaryArgs) Reset() {
+	*p = ThriftTestTestBinaryArgs{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestBinaryResult would return it.
+func (p *ThriftTestTestBinaryResult) Reset() {
+	*p = ThriftTestTestBinaryResult{}
+}
+
 // ThriftTestTestStructArgs holds the arguments of ThriftTest_testStruct.
 type ThriftTestTestStructArgs struct {
 	Thing *Xtruct `thrift:"thing,1"`
@@ -5975,6 +6354,19 @@ func (p *ThriftTestTestStructArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestStructArgs) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.Thing != nil {
+		l += 3 + p.Thing.BLengthNocopy()
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestStructArgs) FastWrite(b []byte) int {
@@ -5990,7 +6382,8 @@ func (p *ThriftTestTestStructArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestStructArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -6168,6 +6561,19 @@ func (p *ThriftTestTestStructResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestStructResult) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.Success != nil {
+		l += 3 + p.Success.BLengthNocopy()
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestStructResult) FastWrite(b []byte) int {
@@ -6183,7 +6589,8 @@ func (p *ThriftTestTestStructResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestStructResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -6328,6 +6735,16 @@ func (p *ThriftTestTestStructResult) compactRead(b []byte, depth int) (int, erro
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewThriftTestTestStructArgs would return it.
+func (p *ThriftTestTestStructArgs) Reset() {
+	*p = ThriftTestTestStructArgs{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestStructResult would return it.
+func (p *ThriftTestTestStructResult) Reset() {
+	*p = ThriftTestTestStructResult{}
+}
+
 // ThriftTestTestNestArgs holds the arguments of ThriftTest_testNest.
 type ThriftTestTestNestArgs struct {
 	Thing *Xtruct2 `thrift:"thing,1"`
@@ -6361,6 +6778,19 @@ func (p *ThriftTestTestNestArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestNestArgs) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.Thing != nil {
+		l += 3 + p.Thing.BLengthNocopy()
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestNestArgs) FastWrite(b []byte) int {
@@ -6376,7 +6806,8 @@ func (p *ThriftTestTestNestArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestNestArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -6554,6 +6985,19 @@ func (p *ThriftTestTestNestResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestNestResult) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.Success != nil {
+		l += 3 + p.Success.BLengthNocopy()
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestNestResult) FastWrite(b []byte) int {
@@ -6569,7 +7013,8 @@ func (p *ThriftTestTestNestResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestNestResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -6714,6 +7159,16 @@ func (p *ThriftTestTestNestResult) compactRead(b []byte, depth int) (int, error)
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewThriftTestTestNestArgs would return it.
+func (p *ThriftTestTestNestArgs) Reset() {
+	*p = ThriftTestTestNestArgs{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestNestResult would return it.
+func (p *ThriftTestTestNestResult) Reset() {
+	*p = ThriftTestTestNestResult{}
+}
+
 // ThriftTestTestMapArgs holds the arguments of ThriftTest_testMap.
 type ThriftTestTestMapArgs struct {
 	Thing map[int32]int32 `thrift:"thing,1"`
@@ -6745,6 +7200,12 @@ func (p *ThriftTestTestMapArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestMapArgs) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestMapArgs) FastWrite(b []byte) int {
@@ -6762,7 +7223,8 @@ func (p *ThriftTestTestMapArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestMapArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -6964,6 +7426,12 @@ func (p *ThriftTestTestMapResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestMapResult) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestMapResult) FastWrite(b []byte) int {
@@ -6983,7 +7451,8 @@ func (p *ThriftTestTestMapResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestMapResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -7156,6 +7625,16 @@ func (p *ThriftTestTestMapResult) compactRead(b []byte, depth int) (int, error) 
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewThriftTestTestMapArgs would return it.
+func (p *ThriftTestTestMapArgs) Reset() {
+	*p = ThriftTestTestMapArgs{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestMapResult would return it.
+func (p *ThriftTestTestMapResult) Reset() {
+	*p = ThriftTestTestMapResult{}
+}
+
 // ThriftTestTestStringMapArgs holds the arguments of ThriftTest_testStringMap.
 type ThriftTestTestStringMapArgs struct {
 	Thing map[string]string `thrift:"thing,1"`
@@ -7192,6 +7671,22 @@ func (p *ThriftTestTestStringMapArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestStringMapArgs) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	l += 3
+	l += 6
+	for k1, e2 := range p.Thing {
+		l += thrift.Binary.StringLengthNocopy(k1)
+		l += thrift.Binary.StringLengthNocopy(e2)
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestStringMapArgs) FastWrite(b []byte) int {
@@ -7209,7 +7704,8 @@ func (p *ThriftTestTestStringMapArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestStringMapArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -7440,6 +7936,24 @@ func (p *ThriftTestTestStringMapResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestStringMapResult) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.Success != nil {
+		l += 3
+		l += 6
+		for k1, e2 := range p.Success {
+			l += thrift.Binary.StringLengthNocopy(k1)
+			l += thrift.Binary.StringLengthNocopy(e2)
+		}
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestStringMapResult) FastWrite(b []byte) int {
@@ -7459,7 +7973,8 @@ func (p *ThriftTestTestStringMapResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestStringMapResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -7658,6 +8173,16 @@ func (p *ThriftTestTestStringMapResult) compactRead(b []byte, depth int) (int, e
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewThriftTestTestStringMapArgs would return it.
+func (p *ThriftTestTestStringMapArgs) Reset() {
+	*p = ThriftTestTestStringMapArgs{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestStringMapResult would return it.
+func (p *ThriftTestTestStringMapResult) Reset() {
+	*p = ThriftTestTestStringMapResult{}
+}
+
 // ThriftTestTestSetArgs holds the arguments of ThriftTest_testSet.
 type ThriftTestTestSetArgs struct {
 	Thing []int32 `thrift:"thing,1"`
@@ -7689,6 +8214,12 @@ func (p *ThriftTestTestSetArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestSetArgs) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestSetArgs) FastWrite(b []byte) int {
@@ -7697,12 +8228,14 @@ func (p *ThriftTestTestSetArgs) FastWrite(b []byte) int {
 	}
 	off := 0
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.SET, 1)
-	off += thrift.Binary.WriteI32List(b[off:], p.Thing) // SIMD byte swap
+	off += thrift.Binary.WriteSetBegin(b[off:], thrift.I32, len(p.Thing))
+	off += thrift.Binary.WriteI32s(b[off:], p.Thing) // SIMD byte swap
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestSetArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -7880,6 +8413,12 @@ func (p *ThriftTestTestSetResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestSetResult) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestSetResult) FastWrite(b []byte) int {
@@ -7889,13 +8428,15 @@ func (p *ThriftTestTestSetResult) FastWrite(b []byte) int {
 	off := 0
 	if p.Success != nil {
 		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.SET, 0)
-		off += thrift.Binary.WriteI32List(b[off:], p.Success) // SIMD byte swap
+		off += thrift.Binary.WriteSetBegin(b[off:], thrift.I32, len(p.Success))
+		off += thrift.Binary.WriteI32s(b[off:], p.Success) // SIMD byte swap
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestSetResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -8044,6 +8585,16 @@ func (p *ThriftTestTestSetResult) compactRead(b []byte, depth int) (int, error) 
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewThriftTestTestSetArgs would return it.
+func (p *ThriftTestTestSetArgs) Reset() {
+	*p = ThriftTestTestSetArgs{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestSetResult would return it.
+func (p *ThriftTestTestSetResult) Reset() {
+	*p = ThriftTestTestSetResult{}
+}
+
 // ThriftTestTestListArgs holds the arguments of ThriftTest_testList.
 type ThriftTestTestListArgs struct {
 	Thing []int32 `thrift:"thing,1"`
@@ -8075,6 +8626,12 @@ func (p *ThriftTestTestListArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestListArgs) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestListArgs) FastWrite(b []byte) int {
@@ -8083,12 +8640,14 @@ func (p *ThriftTestTestListArgs) FastWrite(b []byte) int {
 	}
 	off := 0
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 1)
-	off += thrift.Binary.WriteI32List(b[off:], p.Thing) // SIMD byte swap
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.I32, len(p.Thing))
+	off += thrift.Binary.WriteI32s(b[off:], p.Thing) // SIMD byte swap
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestListArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -8266,6 +8825,12 @@ func (p *ThriftTestTestListResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestListResult) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestListResult) FastWrite(b []byte) int {
@@ -8275,13 +8840,15 @@ func (p *ThriftTestTestListResult) FastWrite(b []byte) int {
 	off := 0
 	if p.Success != nil {
 		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 0)
-		off += thrift.Binary.WriteI32List(b[off:], p.Success) // SIMD byte swap
+		off += thrift.Binary.WriteListBegin(b[off:], thrift.I32, len(p.Success))
+		off += thrift.Binary.WriteI32s(b[off:], p.Success) // SIMD byte swap
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestListResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -8430,6 +8997,16 @@ func (p *ThriftTestTestListResult) compactRead(b []byte, depth int) (int, error)
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewThriftTestTestListArgs would return it.
+func (p *ThriftTestTestListArgs) Reset() {
+	*p = ThriftTestTestListArgs{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestListResult would return it.
+func (p *ThriftTestTestListResult) Reset() {
+	*p = ThriftTestTestListResult{}
+}
+
 // ThriftTestTestEnumArgs holds the arguments of ThriftTest_testEnum.
 type ThriftTestTestEnumArgs struct {
 	Thing Numberz `thrift:"thing,1"`
@@ -8457,6 +9034,12 @@ func (p *ThriftTestTestEnumArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestEnumArgs) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestEnumArgs) FastWrite(b []byte) int {
@@ -8470,7 +9053,8 @@ func (p *ThriftTestTestEnumArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestEnumArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -8630,6 +9214,12 @@ func (p *ThriftTestTestEnumResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestEnumResult) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestEnumResult) FastWrite(b []byte) int {
@@ -8645,7 +9235,8 @@ func (p *ThriftTestTestEnumResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestEnumResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -8778,6 +9369,16 @@ func (p *ThriftTestTestEnumResult) compactRead(b []byte, depth int) (int, error)
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewThriftTestTestEnumArgs would return it.
+func (p *ThriftTestTestEnumArgs) Reset() {
+	*p = ThriftTestTestEnumArgs{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestEnumResult would return it.
+func (p *ThriftTestTestEnumResult) Reset() {
+	*p = ThriftTestTestEnumResult{}
+}
+
 // ThriftTestTestTypedefArgs holds the arguments of ThriftTest_testTypedef.
 type ThriftTestTestTypedefArgs struct {
 	Thing UserId `thrift:"thing,1"`
@@ -8805,6 +9406,12 @@ func (p *ThriftTestTestTypedefArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestTypedefArgs) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestTypedefArgs) FastWrite(b []byte) int {
@@ -8818,7 +9425,8 @@ func (p *ThriftTestTestTypedefArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestTypedefArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -8978,6 +9586,12 @@ func (p *ThriftTestTestTypedefResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestTypedefResult) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestTypedefResult) FastWrite(b []byte) int {
@@ -8993,7 +9607,8 @@ func (p *ThriftTestTestTypedefResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestTypedefResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -9126,6 +9741,16 @@ func (p *ThriftTestTestTypedefResult) compactRead(b []byte, depth int) (int, err
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewThriftTestTestTypedefArgs would return it.
+func (p *ThriftTestTestTypedefArgs) Reset() {
+	*p = ThriftTestTestTypedefArgs{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestTypedefResult would return it.
+func (p *ThriftTestTestTypedefResult) Reset() {
+	*p = ThriftTestTestTypedefResult{}
+}
+
 // ThriftTestTestMapMapArgs holds the arguments of ThriftTest_testMapMap.
 type ThriftTestTestMapMapArgs struct {
 	Hello int32 `thrift:"hello,1"`
@@ -9153,6 +9778,12 @@ func (p *ThriftTestTestMapMapArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestMapMapArgs) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestMapMapArgs) FastWrite(b []byte) int {
@@ -9166,7 +9797,8 @@ func (p *ThriftTestTestMapMapArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestMapMapArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -9331,6 +9963,12 @@ func (p *ThriftTestTestMapMapResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestMapMapResult) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestMapMapResult) FastWrite(b []byte) int {
@@ -9354,7 +9992,8 @@ func (p *ThriftTestTestMapMapResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestMapMapResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -9569,6 +10208,16 @@ func (p *ThriftTestTestMapMapResult) compactRead(b []byte, depth int) (int, erro
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewThriftTestTestMapMapArgs would return it.
+func (p *ThriftTestTestMapMapArgs) Reset() {
+	*p = ThriftTestTestMapMapArgs{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestMapMapResult would return it.
+func (p *ThriftTestTestMapMapResult) Reset() {
+	*p = ThriftTestTestMapMapResult{}
+}
+
 // ThriftTestTestInsanityArgs holds the arguments of ThriftTest_testInsanity.
 type ThriftTestTestInsanityArgs struct {
 	Argument *Insanity `thrift:"argument,1"`
@@ -9602,6 +10251,19 @@ func (p *ThriftTestTestInsanityArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestInsanityArgs) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.Argument != nil {
+		l += 3 + p.Argument.BLengthNocopy()
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestInsanityArgs) FastWrite(b []byte) int {
@@ -9617,7 +10279,8 @@ func (p *ThriftTestTestInsanityArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestInsanityArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -9802,6 +10465,28 @@ func (p *ThriftTestTestInsanityResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestInsanityResult) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.Success != nil {
+		l += 3
+		l += 6
+		l += len(p.Success) * 8
+		for _, e2 := range p.Success {
+			l += 6
+			l += len(e2) * 4
+			for _, e4 := range e2 {
+				l += e4.BLengthNocopy()
+			}
+		}
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestInsanityResult) FastWrite(b []byte) int {
@@ -9825,7 +10510,8 @@ func (p *ThriftTestTestInsanityResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestInsanityResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -10060,6 +10746,16 @@ func (p *ThriftTestTestInsanityResult) compactRead(b []byte, depth int) (int, er
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewThriftTestTestInsanityArgs would return it.
+func (p *ThriftTestTestInsanityArgs) Reset() {
+	*p = ThriftTestTestInsanityArgs{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestInsanityResult would return it.
+func (p *ThriftTestTestInsanityResult) Reset() {
+	*p = ThriftTestTestInsanityResult{}
+}
+
 // ThriftTestTestMultiArgs holds the arguments of ThriftTest_testMulti.
 type ThriftTestTestMultiArgs struct {
 	Arg0 int8             `thrift:"arg0,1"`
@@ -10141,6 +10837,22 @@ func (p *ThriftTestTestMultiArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestMultiArgs) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 41 // STOP and the fixed-size fields always written
+	l += 3
+	l += 6
+	l += len(p.Arg3) * 2
+	for _, e2 := range p.Arg3 {
+		l += thrift.Binary.StringLengthNocopy(e2)
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestMultiArgs) FastWrite(b []byte) int {
@@ -10168,7 +10880,8 @@ func (p *ThriftTestTestMultiArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestMultiArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -10532,6 +11245,19 @@ func (p *ThriftTestTestMultiResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestMultiResult) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.Success != nil {
+		l += 3 + p.Success.BLengthNocopy()
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestMultiResult) FastWrite(b []byte) int {
@@ -10547,7 +11273,8 @@ func (p *ThriftTestTestMultiResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestMultiResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -10692,6 +11419,16 @@ func (p *ThriftTestTestMultiResult) compactRead(b []byte, depth int) (int, error
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewThriftTestTestMultiArgs would return it.
+func (p *ThriftTestTestMultiArgs) Reset() {
+	*p = ThriftTestTestMultiArgs{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestMultiResult would return it.
+func (p *ThriftTestTestMultiResult) Reset() {
+	*p = ThriftTestTestMultiResult{}
+}
+
 // ThriftTestTestExceptionArgs holds the arguments of ThriftTest_testException.
 type ThriftTestTestExceptionArgs struct {
 	Arg string `thrift:"arg,1"`
@@ -10720,6 +11457,17 @@ func (p *ThriftTestTestExceptionArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestExceptionArgs) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Arg)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestExceptionArgs) FastWrite(b []byte) int {
@@ -10733,7 +11481,8 @@ func (p *ThriftTestTestExceptionArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestExceptionArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -10903,6 +11652,19 @@ func (p *ThriftTestTestExceptionResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestExceptionResult) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.Err1 != nil {
+		l += 3 + p.Err1.BLengthNocopy()
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestExceptionResult) FastWrite(b []byte) int {
@@ -10918,7 +11680,8 @@ func (p *ThriftTestTestExceptionResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestExceptionResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -11063,6 +11826,16 @@ func (p *ThriftTestTestExceptionResult) compactRead(b []byte, depth int) (int, e
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewThriftTestTestExceptionArgs would return it.
+func (p *ThriftTestTestExceptionArgs) Reset() {
+	*p = ThriftTestTestExceptionArgs{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestExceptionResult would return it.
+func (p *ThriftTestTestExceptionResult) Reset() {
+	*p = ThriftTestTestExceptionResult{}
+}
+
 // ThriftTestTestMultiExceptionArgs holds the arguments of ThriftTest_testMultiException.
 type ThriftTestTestMultiExceptionArgs struct {
 	Arg0 string `thrift:"arg0,1"`
@@ -11101,6 +11874,18 @@ func (p *ThriftTestTestMultiExceptionArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestMultiExceptionArgs) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Arg0)
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Arg1)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestMultiExceptionArgs) FastWrite(b []byte) int {
@@ -11116,7 +11901,8 @@ func (p *ThriftTestTestMultiExceptionArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestMultiExceptionArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -11346,6 +12132,25 @@ func (p *ThriftTestTestMultiExceptionResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestMultiExceptionResult) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.Success != nil {
+		l += 3 + p.Success.BLengthNocopy()
+	}
+	if p.Err1 != nil {
+		l += 3 + p.Err1.BLengthNocopy()
+	}
+	if p.Err2 != nil {
+		l += 3 + p.Err2.BLengthNocopy()
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestMultiExceptionResult) FastWrite(b []byte) int {
@@ -11369,7 +12174,8 @@ func (p *ThriftTestTestMultiExceptionResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestMultiExceptionResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -11590,6 +12396,16 @@ func (p *ThriftTestTestMultiExceptionResult) compactRead(b []byte, depth int) (i
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewThriftTestTestMultiExceptionArgs would return it.
+func (p *ThriftTestTestMultiExceptionArgs) Reset() {
+	*p = ThriftTestTestMultiExceptionArgs{}
+}
+
+// Reset clears p for reuse, as NewThriftTestTestMultiExceptionResult would return it.
+func (p *ThriftTestTestMultiExceptionResult) Reset() {
+	*p = ThriftTestTestMultiExceptionResult{}
+}
+
 // ThriftTestTestOnewayArgs holds the arguments of ThriftTest_testOneway.
 type ThriftTestTestOnewayArgs struct {
 	SecondsToSleep int32 `thrift:"secondsToSleep,1"`
@@ -11617,6 +12433,12 @@ func (p *ThriftTestTestOnewayArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ThriftTestTestOnewayArgs) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ThriftTestTestOnewayArgs) FastWrite(b []byte) int {
@@ -11630,7 +12452,8 @@ func (p *ThriftTestTestOnewayArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ThriftTestTestOnewayArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -11757,32 +12580,972 @@ func (p *ThriftTestTestOnewayArgs) compactRead(b []byte, depth int) (int, error)
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewThriftTestTestOnewayArgs would return it.
+func (p *ThriftTestTestOnewayArgs) Reset() {
+	*p = ThriftTestTestOnewayArgs{}
+}
+
+// ThriftTest is the handler interface of service ThriftTest: a server calls it for each request, and ThriftTestClient
+// implements it by calling a remote server.
+type ThriftTest interface {
+	// Prints "testVoid()" and returns nothing.
+	TestVoid(ctx context.Context) (err error)
+	// Prints 'testString("%s")' with thing as '%s'
+	// @param string thing - the string to print
+	// @return string - returns the string 'thing'
+	TestString(ctx context.Context, thing string) (ret string, err error)
+	// Prints 'testBool("%s")' where '%s' with thing as 'true' or 'false'
+	// @param bool  thing - the bool data to print
+	// @return bool  - returns the bool 'thing'
+	TestBool(ctx context.Context, thing bool) (ret bool, err error)
+	// Prints 'testByte("%d")' with thing as '%d'
+	// The types i8 and byte are synonyms, use of i8 is encouraged, byte still exists for the sake of compatibility.
+	// @param byte thing - the i8/byte to print
+	// @return i8 - returns the i8/byte 'thing'
+	TestByte(ctx context.Context, thing int8) (ret int8, err error)
+	// Prints 'testI32("%d")' with thing as '%d'
+	// @param i32 thing - the i32 to print
+	// @return i32 - returns the i32 'thing'
+	TestI32(ctx context.Context, thing int32) (ret int32, err error)
+	// Prints 'testI64("%d")' with thing as '%d'
+	// @param i64 thing - the i64 to print
+	// @return i64 - returns the i64 'thing'
+	TestI64(ctx context.Context, thing int64) (ret int64, err error)
+	// Prints 'testDouble("%f")' with thing as '%f'
+	// @param double thing - the double to print
+	// @return double - returns the double 'thing'
+	TestDouble(ctx context.Context, thing float64) (ret float64, err error)
+	// Prints 'testBinary("%s")' where '%s' is a hex-formatted string of thing's data
+	// @param binary  thing - the binary data to print
+	// @return binary  - returns the binary 'thing'
+	TestBinary(ctx context.Context, thing []byte) (ret []byte, err error)
+	// Prints 'testStruct("{%s}")' where thing has been formatted into a string of comma separated values
+	// @param Xtruct thing - the Xtruct to print
+	// @return Xtruct - returns the Xtruct 'thing'
+	TestStruct(ctx context.Context, thing *Xtruct) (ret *Xtruct, err error)
+	// Prints 'testNest("{%s}")' where thing has been formatted into a string of the nested struct
+	// @param Xtruct2 thing - the Xtruct2 to print
+	// @return Xtruct2 - returns the Xtruct2 'thing'
+	TestNest(ctx context.Context, thing *Xtruct2) (ret *Xtruct2, err error)
+	// Prints 'testMap("{%s")' where thing has been formatted into a string of 'key => value' pairs
+	//
+	//	separated by commas and new lines
+	//
+	// @param map<i32,i32> thing - the map<i32,i32> to print
+	// @return map<i32,i32> - returns the map<i32,i32> 'thing'
+	TestMap(ctx context.Context, thing map[int32]int32) (ret map[int32]int32, err error)
+	// Prints 'testStringMap("{%s}")' where thing has been formatted into a string of 'key => value' pairs
+	//
+	//	separated by commas and new lines
+	//
+	// @param map<string,string> thing - the map<string,string> to print
+	// @return map<string,string> - returns the map<string,string> 'thing'
+	TestStringMap(ctx context.Context, thing map[string]string) (ret map[string]string, err error)
+	// Prints 'testSet("{%s}")' where thing has been formatted into a string of values
+	//
+	//	separated by commas and new lines
+	//
+	// @param set<i32> thing - the set<i32> to print
+	// @return set<i32> - returns the set<i32> 'thing'
+	TestSet(ctx context.Context, thing []int32) (ret []int32, err error)
+	// Prints 'testList("{%s}")' where thing has been formatted into a string of values
+	//
+	//	separated by commas and new lines
+	//
+	// @param list<i32> thing - the list<i32> to print
+	// @return list<i32> - returns the list<i32> 'thing'
+	TestList(ctx context.Context, thing []int32) (ret []int32, err error)
+	// Prints 'testEnum("%d")' where thing has been formatted into its numeric value
+	// @param Numberz thing - the Numberz to print
+	// @return Numberz - returns the Numberz 'thing'
+	TestEnum(ctx context.Context, thing Numberz) (ret Numberz, err error)
+	// Prints 'testTypedef("%d")' with thing as '%d'
+	// @param UserId thing - the UserId to print
+	// @return UserId - returns the UserId 'thing'
+	TestTypedef(ctx context.Context, thing UserId) (ret UserId, err error)
+	// Prints 'testMapMap("%d")' with hello as '%d'
+	// @param i32 hello - the i32 to print
+	// @return map<i32,map<i32,i32>> - returns a dictionary with these values:
+	//
+	//	{-4 => {-4 => -4, -3 => -3, -2 => -2, -1 => -1, }, 4 => {1 => 1, 2 => 2, 3 => 3, 4 => 4, }, }
+	TestMapMap(ctx context.Context, hello int32) (ret map[int32]map[int32]int32, err error)
+	// So you think you've got this all worked out, eh?
+	//
+	// Creates a map with these values and prints it out:
+	//
+	//	{ 1 => { 2 => argument,
+	//	         3 => argument,
+	//	       },
+	//	  2 => { 6 => <empty Insanity struct>, },
+	//	}
+	//
+	// @return map<UserId, map<Numberz,Insanity>> - a map with the above values
+	TestInsanity(ctx context.Context, argument *Insanity) (ret map[UserId]map[Numberz]*Insanity, err error)
+	// Prints 'testMulti()'
+	// @param i8 arg0 -
+	// @param i32 arg1 -
+	// @param i64 arg2 -
+	// @param map<i16, string> arg3 -
+	// @param Numberz arg4 -
+	// @param UserId arg5 -
+	// @return Xtruct - returns an Xtruct with string_thing = "Hello2, byte_thing = arg0, i32_thing = arg1
+	//
+	//	and i64_thing = arg2
+	TestMulti(ctx context.Context, arg0 int8, arg1 int32, arg2 int64, arg3 map[int16]string, arg4 Numberz, arg5 UserId) (ret *Xtruct, err error)
+	// Print 'testException(%s)' with arg as '%s'
+	// @param string arg - a string indication what type of exception to throw
+	// if arg == "Xception" throw Xception with errorCode = 1001 and message = arg
+	// else if arg == "TException" throw TException
+	// else do not throw anything
+	TestException(ctx context.Context, arg string) (err error)
+	// Print 'testMultiException(%s, %s)' with arg0 as '%s' and arg1 as '%s'
+	// @param string arg - a string indicating what type of exception to throw
+	// if arg0 == "Xception" throw Xception with errorCode = 1001 and message = "This is an Xception"
+	// else if arg0 == "Xception2" throw Xception2 with errorCode = 2002 and struct_thing.string_thing = "This is an Xception2"
+	// else do not throw anything
+	// @return Xtruct - an Xtruct with string_thing = arg1
+	TestMultiException(ctx context.Context, arg0 string, arg1 string) (ret *Xtruct, err error)
+	// Print 'testOneway(%d): Sleeping...' with secondsToSleep as '%d'
+	// sleep 'secondsToSleep'
+	// Print 'testOneway(%d): done sleeping!' with secondsToSleep as '%d'
+	// @param i32 secondsToSleep - the number of seconds to sleep
+	TestOneway(ctx context.Context, secondsToSleep int32) (err error)
+}
+
+// ThriftTestClient calls service ThriftTest through a thrift.Caller, usually a *client.Client built with
+// ThriftTestServiceInfo (the generated sub-package's NewClient does that). It is safe for concurrent use.
+type ThriftTestClient struct {
+	c thrift.Caller
+}
+
+// NewThriftTestClient returns the client of service ThriftTest that makes its calls through c.
+func NewThriftTestClient(c thrift.Caller) *ThriftTestClient {
+	return &ThriftTestClient{c: c}
+}
+
+// thriftTestTestVoidCall holds the args and result of one testVoid call, pooled across calls.
+type thriftTestTestVoidCall struct {
+	args   ThriftTestTestVoidArgs
+	result ThriftTestTestVoidResult
+}
+
+var thriftTestTestVoidCalls = sync.Pool{New: func() any { return new(thriftTestTestVoidCall) }}
+
+// TestVoid calls testVoid.
+func (p *ThriftTestClient) TestVoid(ctx context.Context) (err error) {
+	call := thriftTestTestVoidCalls.Get().(*thriftTestTestVoidCall)
+	err = p.c.Call(ctx, "testVoid", &call.args, &call.result)
+	*call = thriftTestTestVoidCall{}
+	thriftTestTestVoidCalls.Put(call)
+	return err
+}
+
+// thriftTestTestStringCall holds the args and result of one testString call, pooled across calls.
+type thriftTestTestStringCall struct {
+	args   ThriftTestTestStringArgs
+	result ThriftTestTestStringResult
+}
+
+var thriftTestTestStringCalls = sync.Pool{New: func() any { return new(thriftTestTestStringCall) }}
+
+// TestString calls testString.
+func (p *ThriftTestClient) TestString(ctx context.Context, thing string) (ret string, err error) {
+	call := thriftTestTestStringCalls.Get().(*thriftTestTestStringCall)
+	call.args.Thing = thing
+	err = p.c.Call(ctx, "testString", &call.args, &call.result)
+	res := call.result
+	*call = thriftTestTestStringCall{}
+	thriftTestTestStringCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "testString failed: unknown result")
+	}
+	return *res.Success, nil
+}
+
+// thriftTestTestBoolCall holds the args and result of one testBool call, pooled across calls.
+type thriftTestTestBoolCall struct {
+	args   ThriftTestTestBoolArgs
+	result ThriftTestTestBoolResult
+}
+
+var thriftTestTestBoolCalls = sync.Pool{New: func() any { return new(thriftTestTestBoolCall) }}
+
+// TestBool calls testBool.
+func (p *ThriftTestClient) TestBool(ctx context.Context, thing bool) (ret bool, err error) {
+	call := thriftTestTestBoolCalls.Get().(*thriftTestTestBoolCall)
+	call.args.Thing = thing
+	err = p.c.Call(ctx, "testBool", &call.args, &call.result)
+	res := call.result
+	*call = thriftTestTestBoolCall{}
+	thriftTestTestBoolCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "testBool failed: unknown result")
+	}
+	return *res.Success, nil
+}
+
+// thriftTestTestByteCall holds the args and result of one testByte call, pooled across calls.
+type thriftTestTestByteCall struct {
+	args   ThriftTestTestByteArgs
+	result ThriftTestTestByteResult
+}
+
+var thriftTestTestByteCalls = sync.Pool{New: func() any { return new(thriftTestTestByteCall) }}
+
+// TestByte calls testByte.
+func (p *ThriftTestClient) TestByte(ctx context.Context, thing int8) (ret int8, err error) {
+	call := thriftTestTestByteCalls.Get().(*thriftTestTestByteCall)
+	call.args.Thing = thing
+	err = p.c.Call(ctx, "testByte", &call.args, &call.result)
+	res := call.result
+	*call = thriftTestTestByteCall{}
+	thriftTestTestByteCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "testByte failed: unknown result")
+	}
+	return *res.Success, nil
+}
+
+// thriftTestTestI32Call holds the args and result of one testI32 call, pooled across calls.
+type thriftTestTestI32Call struct {
+	args   ThriftTestTestI32Args
+	result ThriftTestTestI32Result
+}
+
+var thriftTestTestI32Calls = sync.Pool{New: func() any { return new(thriftTestTestI32Call) }}
+
+// TestI32 calls testI32.
+func (p *ThriftTestClient) TestI32(ctx context.Context, thing int32) (ret int32, err error) {
+	call := thriftTestTestI32Calls.Get().(*thriftTestTestI32Call)
+	call.args.Thing = thing
+	err = p.c.Call(ctx, "testI32", &call.args, &call.result)
+	res := call.result
+	*call = thriftTestTestI32Call{}
+	thriftTestTestI32Calls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "testI32 failed: unknown result")
+	}
+	return *res.Success, nil
+}
+
+// thriftTestTestI64Call holds the args and result of one testI64 call, pooled across calls.
+type thriftTestTestI64Call struct {
+	args   ThriftTestTestI64Args
+	result ThriftTestTestI64Result
+}
+
+var thriftTestTestI64Calls = sync.Pool{New: func() any { return new(thriftTestTestI64Call) }}
+
+// TestI64 calls testI64.
+func (p *ThriftTestClient) TestI64(ctx context.Context, thing int64) (ret int64, err error) {
+	call := thriftTestTestI64Calls.Get().(*thriftTestTestI64Call)
+	call.args.Thing = thing
+	err = p.c.Call(ctx, "testI64", &call.args, &call.result)
+	res := call.result
+	*call = thriftTestTestI64Call{}
+	thriftTestTestI64Calls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "testI64 failed: unknown result")
+	}
+	return *res.Success, nil
+}
+
+// thriftTestTestDoubleCall holds the args and result of one testDouble call, pooled across calls.
+type thriftTestTestDoubleCall struct {
+	args   ThriftTestTestDoubleArgs
+	result ThriftTestTestDoubleResult
+}
+
+var thriftTestTestDoubleCalls = sync.Pool{New: func() any { return new(thriftTestTestDoubleCall) }}
+
+// TestDouble calls testDouble.
+func (p *ThriftTestClient) TestDouble(ctx context.Context, thing float64) (ret float64, err error) {
+	call := thriftTestTestDoubleCalls.Get().(*thriftTestTestDoubleCall)
+	call.args.Thing = thing
+	err = p.c.Call(ctx, "testDouble", &call.args, &call.result)
+	res := call.result
+	*call = thriftTestTestDoubleCall{}
+	thriftTestTestDoubleCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "testDouble failed: unknown result")
+	}
+	return *res.Success, nil
+}
+
+// thriftTestTestBinaryCall holds the args and result of one testBinary call, pooled across calls.
+type thriftTestTestBinaryCall struct {
+	args   ThriftTestTestBinaryArgs
+	result ThriftTestTestBinaryResult
+}
+
+var thriftTestTestBinaryCalls = sync.Pool{New: func() any { return new(thriftTestTestBinaryCall) }}
+
+// TestBinary calls testBinary.
+func (p *ThriftTestClient) TestBinary(ctx context.Context, thing []byte) (ret []byte, err error) {
+	call := thriftTestTestBinaryCalls.Get().(*thriftTestTestBinaryCall)
+	call.args.Thing = thing
+	err = p.c.Call(ctx, "testBinary", &call.args, &call.result)
+	res := call.result
+	*call = thriftTestTestBinaryCall{}
+	thriftTestTestBinaryCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "testBinary failed: unknown result")
+	}
+	return res.Success, nil
+}
+
+// thriftTestTestStructCall holds the args and result of one testStruct call, pooled across calls.
+type thriftTestTestStructCall struct {
+	args   ThriftTestTestStructArgs
+	result ThriftTestTestStructResult
+}
+
+var thriftTestTestStructCalls = sync.Pool{New: func() any { return new(thriftTestTestStructCall) }}
+
+// TestStruct calls testStruct.
+func (p *ThriftTestClient) TestStruct(ctx context.Context, thing *Xtruct) (ret *Xtruct, err error) {
+	call := thriftTestTestStructCalls.Get().(*thriftTestTestStructCall)
+	call.args.Thing = thing
+	err = p.c.Call(ctx, "testStruct", &call.args, &call.result)
+	res := call.result
+	*call = thriftTestTestStructCall{}
+	thriftTestTestStructCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "testStruct failed: unknown result")
+	}
+	return res.Success, nil
+}
+
+// thriftTestTestNestCall holds the args and result of one testNest call, pooled across calls.
+type thriftTestTestNestCall struct {
+	args   ThriftTestTestNestArgs
+	result ThriftTestTestNestResult
+}
+
+var thriftTestTestNestCalls = sync.Pool{New: func() any { return new(thriftTestTestNestCall) }}
+
+// TestNest calls testNest.
+func (p *ThriftTestClient) TestNest(ctx context.Context, thing *Xtruct2) (ret *Xtruct2, err error) {
+	call := thriftTestTestNestCalls.Get().(*thriftTestTestNestCall)
+	call.args.Thing = thing
+	err = p.c.Call(ctx, "testNest", &call.args, &call.result)
+	res := call.result
+	*call = thriftTestTestNestCall{}
+	thriftTestTestNestCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "testNest failed: unknown result")
+	}
+	return res.Success, nil
+}
+
+// thriftTestTestMapCall holds the args and result of one testMap call, pooled across calls.
+type thriftTestTestMapCall struct {
+	args   ThriftTestTestMapArgs
+	result ThriftTestTestMapResult
+}
+
+var thriftTestTestMapCalls = sync.Pool{New: func() any { return new(thriftTestTestMapCall) }}
+
+// TestMap calls testMap.
+func (p *ThriftTestClient) TestMap(ctx context.Context, thing map[int32]int32) (ret map[int32]int32, err error) {
+	call := thriftTestTestMapCalls.Get().(*thriftTestTestMapCall)
+	call.args.Thing = thing
+	err = p.c.Call(ctx, "testMap", &call.args, &call.result)
+	res := call.result
+	*call = thriftTestTestMapCall{}
+	thriftTestTestMapCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "testMap failed: unknown result")
+	}
+	return res.Success, nil
+}
+
+// thriftTestTestStringMapCall holds the args and result of one testStringMap call, pooled across calls.
+type thriftTestTestStringMapCall struct {
+	args   ThriftTestTestStringMapArgs
+	result ThriftTestTestStringMapResult
+}
+
+var thriftTestTestStringMapCalls = sync.Pool{New: func() any { return new(thriftTestTestStringMapCall) }}
+
+// TestStringMap calls testStringMap.
+func (p *ThriftTestClient) TestStringMap(ctx context.Context, thing map[string]string) (ret map[string]string, err error) {
+	call := thriftTestTestStringMapCalls.Get().(*thriftTestTestStringMapCall)
+	call.args.Thing = thing
+	err = p.c.Call(ctx, "testStringMap", &call.args, &call.result)
+	res := call.result
+	*call = thriftTestTestStringMapCall{}
+	thriftTestTestStringMapCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "testStringMap failed: unknown result")
+	}
+	return res.Success, nil
+}
+
+// thriftTestTestSetCall holds the args and result of one testSet call, pooled across calls.
+type thriftTestTestSetCall struct {
+	args   ThriftTestTestSetArgs
+	result ThriftTestTestSetResult
+}
+
+var thriftTestTestSetCalls = sync.Pool{New: func() any { return new(thriftTestTestSetCall) }}
+
+// TestSet calls testSet.
+func (p *ThriftTestClient) TestSet(ctx context.Context, thing []int32) (ret []int32, err error) {
+	call := thriftTestTestSetCalls.Get().(*thriftTestTestSetCall)
+	call.args.Thing = thing
+	err = p.c.Call(ctx, "testSet", &call.args, &call.result)
+	res := call.result
+	*call = thriftTestTestSetCall{}
+	thriftTestTestSetCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "testSet failed: unknown result")
+	}
+	return res.Success, nil
+}
+
+// thriftTestTestListCall holds the args and result of one testList call, pooled across calls.
+type thriftTestTestListCall struct {
+	args   ThriftTestTestListArgs
+	result ThriftTestTestListResult
+}
+
+var thriftTestTestListCalls = sync.Pool{New: func() any { return new(thriftTestTestListCall) }}
+
+// TestList calls testList.
+func (p *ThriftTestClient) TestList(ctx context.Context, thing []int32) (ret []int32, err error) {
+	call := thriftTestTestListCalls.Get().(*thriftTestTestListCall)
+	call.args.Thing = thing
+	err = p.c.Call(ctx, "testList", &call.args, &call.result)
+	res := call.result
+	*call = thriftTestTestListCall{}
+	thriftTestTestListCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "testList failed: unknown result")
+	}
+	return res.Success, nil
+}
+
+// thriftTestTestEnumCall holds the args and result of one testEnum call, pooled across calls.
+type thriftTestTestEnumCall struct {
+	args   ThriftTestTestEnumArgs
+	result ThriftTestTestEnumResult
+}
+
+var thriftTestTestEnumCalls = sync.Pool{New: func() any { return new(thriftTestTestEnumCall) }}
+
+// TestEnum calls testEnum.
+func (p *ThriftTestClient) TestEnum(ctx context.Context, thing Numberz) (ret Numberz, err error) {
+	call := thriftTestTestEnumCalls.Get().(*thriftTestTestEnumCall)
+	call.args.Thing = thing
+	err = p.c.Call(ctx, "testEnum", &call.args, &call.result)
+	res := call.result
+	*call = thriftTestTestEnumCall{}
+	thriftTestTestEnumCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "testEnum failed: unknown result")
+	}
+	return *res.Success, nil
+}
+
+// thriftTestTestTypedefCall holds the args and result of one testTypedef call, pooled across calls.
+type thriftTestTestTypedefCall struct {
+	args   ThriftTestTestTypedefArgs
+	result ThriftTestTestTypedefResult
+}
+
+var thriftTestTestTypedefCalls = sync.Pool{New: func() any { return new(thriftTestTestTypedefCall) }}
+
+// TestTypedef calls testTypedef.
+func (p *ThriftTestClient) TestTypedef(ctx context.Context, thing UserId) (ret UserId, err error) {
+	call := thriftTestTestTypedefCalls.Get().(*thriftTestTestTypedefCall)
+	call.args.Thing = thing
+	err = p.c.Call(ctx, "testTypedef", &call.args, &call.result)
+	res := call.result
+	*call = thriftTestTestTypedefCall{}
+	thriftTestTestTypedefCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "testTypedef failed: unknown result")
+	}
+	return *res.Success, nil
+}
+
+// thriftTestTestMapMapCall holds the args and result of one testMapMap call, pooled across calls.
+type thriftTestTestMapMapCall struct {
+	args   ThriftTestTestMapMapArgs
+	result ThriftTestTestMapMapResult
+}
+
+var thriftTestTestMapMapCalls = sync.Pool{New: func() any { return new(thriftTestTestMapMapCall) }}
+
+// TestMapMap calls testMapMap.
+func (p *ThriftTestClient) TestMapMap(ctx context.Context, hello int32) (ret map[int32]map[int32]int32, err error) {
+	call := thriftTestTestMapMapCalls.Get().(*thriftTestTestMapMapCall)
+	call.args.Hello = hello
+	err = p.c.Call(ctx, "testMapMap", &call.args, &call.result)
+	res := call.result
+	*call = thriftTestTestMapMapCall{}
+	thriftTestTestMapMapCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "testMapMap failed: unknown result")
+	}
+	return res.Success, nil
+}
+
+// thriftTestTestInsanityCall holds the args and result of one testInsanity call, pooled across calls.
+type thriftTestTestInsanityCall struct {
+	args   ThriftTestTestInsanityArgs
+	result ThriftTestTestInsanityResult
+}
+
+var thriftTestTestInsanityCalls = sync.Pool{New: func() any { return new(thriftTestTestInsanityCall) }}
+
+// TestInsanity calls testInsanity.
+func (p *ThriftTestClient) TestInsanity(ctx context.Context, argument *Insanity) (ret map[UserId]map[Numberz]*Insanity, err error) {
+	call := thriftTestTestInsanityCalls.Get().(*thriftTestTestInsanityCall)
+	call.args.Argument = argument
+	err = p.c.Call(ctx, "testInsanity", &call.args, &call.result)
+	res := call.result
+	*call = thriftTestTestInsanityCall{}
+	thriftTestTestInsanityCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "testInsanity failed: unknown result")
+	}
+	return res.Success, nil
+}
+
+// thriftTestTestMultiCall holds the args and result of one testMulti call, pooled across calls.
+type thriftTestTestMultiCall struct {
+	args   ThriftTestTestMultiArgs
+	result ThriftTestTestMultiResult
+}
+
+var thriftTestTestMultiCalls = sync.Pool{New: func() any { return new(thriftTestTestMultiCall) }}
+
+// TestMulti calls testMulti.
+func (p *ThriftTestClient) TestMulti(ctx context.Context, arg0 int8, arg1 int32, arg2 int64, arg3 map[int16]string, arg4 Numberz, arg5 UserId) (ret *Xtruct, err error) {
+	call := thriftTestTestMultiCalls.Get().(*thriftTestTestMultiCall)
+	call.args.Arg0 = arg0
+	call.args.Arg1 = arg1
+	call.args.Arg2 = arg2
+	call.args.Arg3 = arg3
+	call.args.Arg4 = arg4
+	call.args.Arg5 = arg5
+	err = p.c.Call(ctx, "testMulti", &call.args, &call.result)
+	res := call.result
+	*call = thriftTestTestMultiCall{}
+	thriftTestTestMultiCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "testMulti failed: unknown result")
+	}
+	return res.Success, nil
+}
+
+// thriftTestTestExceptionCall holds the args and result of one testException call, pooled across calls.
+type thriftTestTestExceptionCall struct {
+	args   ThriftTestTestExceptionArgs
+	result ThriftTestTestExceptionResult
+}
+
+var thriftTestTestExceptionCalls = sync.Pool{New: func() any { return new(thriftTestTestExceptionCall) }}
+
+// TestException calls testException.
+func (p *ThriftTestClient) TestException(ctx context.Context, arg string) (err error) {
+	call := thriftTestTestExceptionCalls.Get().(*thriftTestTestExceptionCall)
+	call.args.Arg = arg
+	err = p.c.Call(ctx, "testException", &call.args, &call.result)
+	res := call.result
+	*call = thriftTestTestExceptionCall{}
+	thriftTestTestExceptionCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Err1 != nil {
+		return res.Err1
+	}
+	return nil
+}
+
+// thriftTestTestMultiExceptionCall holds the args and result of one testMultiException call, pooled across calls.
+type thriftTestTestMultiExceptionCall struct {
+	args   ThriftTestTestMultiExceptionArgs
+	result ThriftTestTestMultiExceptionResult
+}
+
+var thriftTestTestMultiExceptionCalls = sync.Pool{New: func() any { return new(thriftTestTestMultiExceptionCall) }}
+
+// TestMultiException calls testMultiException.
+func (p *ThriftTestClient) TestMultiException(ctx context.Context, arg0 string, arg1 string) (ret *Xtruct, err error) {
+	call := thriftTestTestMultiExceptionCalls.Get().(*thriftTestTestMultiExceptionCall)
+	call.args.Arg0 = arg0
+	call.args.Arg1 = arg1
+	err = p.c.Call(ctx, "testMultiException", &call.args, &call.result)
+	res := call.result
+	*call = thriftTestTestMultiExceptionCall{}
+	thriftTestTestMultiExceptionCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Err1 != nil {
+		return ret, res.Err1
+	}
+	if res.Err2 != nil {
+		return ret, res.Err2
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "testMultiException failed: unknown result")
+	}
+	return res.Success, nil
+}
+
+// thriftTestTestOnewayCall holds the args and result of one testOneway call, pooled across calls.
+type thriftTestTestOnewayCall struct {
+	args ThriftTestTestOnewayArgs
+}
+
+var thriftTestTestOnewayCalls = sync.Pool{New: func() any { return new(thriftTestTestOnewayCall) }}
+
+// TestOneway calls testOneway (oneway): it returns once the request is sent.
+func (p *ThriftTestClient) TestOneway(ctx context.Context, secondsToSleep int32) (err error) {
+	call := thriftTestTestOnewayCalls.Get().(*thriftTestTestOnewayCall)
+	call.args.SecondsToSleep = secondsToSleep
+	err = p.c.Call(ctx, "testOneway", &call.args, nil)
+	*call = thriftTestTestOnewayCall{}
+	thriftTestTestOnewayCalls.Put(call)
+	return err
+}
+
+// thriftTestTestVoidHandler serves testVoid: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestVoidHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	err := handler.(ThriftTest).TestVoid(ctx)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+// thriftTestTestStringHandler serves testString: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestStringHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestStringArgs)
+	ret, err := handler.(ThriftTest).TestString(ctx, a.Thing)
+	if err != nil {
+		return err
+	}
+	result.(*ThriftTestTestStringResult).Success = &ret
+	return nil
+}
+
+// thriftTestTestBoolHandler serves testBool: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestBoolHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestBoolArgs)
+	ret, err := handler.(ThriftTest).TestBool(ctx, a.Thing)
+	if err != nil {
+		return err
+	}
+	result.(*ThriftTestTestBoolResult).Success = &ret
+	return nil
+}
+
+// thriftTestTestByteHandler serves testByte: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestByteHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestByteArgs)
+	ret, err := handler.(ThriftTest).TestByte(ctx, a.Thing)
+	if err != nil {
+		return err
+	}
+	result.(*ThriftTestTestByteResult).Success = &ret
+	return nil
+}
+
+// thriftTestTestI32Handler serves testI32: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestI32Handler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestI32Args)
+	ret, err := handler.(ThriftTest).TestI32(ctx, a.Thing)
+	if err != nil {
+		return err
+	}
+	result.(*ThriftTestTestI32Result).Success = &ret
+	return nil
+}
+
+// thriftTestTestI64Handler serves testI64: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestI64Handler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestI64Args)
+	ret, err := handler.(ThriftTest).TestI64(ctx, a.Thing)
+	if err != nil {
+		return err
+	}
+	result.(*ThriftTestTestI64Result).Success = &ret
+	return nil
+}
+
+// thriftTestTestDoubleHandler serves testDouble: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestDoubleHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestDoubleArgs)
+	ret, err := handler.(ThriftTest).TestDouble(ctx, a.Thing)
+	if err != nil {
+		return err
+	}
+	result.(*ThriftTestTestDoubleResult).Success = &ret
+	return nil
+}
+
+// thriftTestTestBinaryHandler serves testBinary: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestBinaryHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestBinaryArgs)
+	ret, err := handler.(ThriftTest).TestBinary(ctx, a.Thing)
+	if err != nil {
+		return err
+	}
+	result.(*ThriftTestTestBinaryResult).Success = ret
+	return nil
+}
+
+// thriftTestTestStructHandler serves testStruct: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestStructHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestStructArgs)
+	ret, err := handler.(ThriftTest).TestStruct(ctx, a.Thing)
+	if err != nil {
+		return err
+	}
+	result.(*ThriftTestTestStructResult).Success = ret
+	return nil
+}
+
+// thriftTestTestNestHandler serves testNest: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestNestHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestNestArgs)
+	ret, err := handler.(ThriftTest).TestNest(ctx, a.Thing)
+	if err != nil {
+		return err
+	}
+	result.(*ThriftTestTestNestResult).Success = ret
+	return nil
+}
+
+// thriftTestTestMapHandler serves testMap: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestMapHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestMapArgs)
+	ret, err := handler.(ThriftTest).TestMap(ctx, a.Thing)
+	if err != nil {
+		return err
+	}
+	result.(*ThriftTestTestMapResult).Success = ret
+	return nil
+}
+
+// thriftTestTestStringMapHandler serves testStringMap: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestStringMapHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestStringMapArgs)
+	ret, err := handler.(ThriftTest).TestStringMap(ctx, a.Thing)
+	if err != nil {
+		return err
+	}
+	result.(*ThriftTestTestStringMapResult).Success = ret
+	return nil
+}
+
+// thriftTestTestSetHandler serves testSet: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestSetHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestSetArgs)
+	ret, err := handler.(ThriftTest).TestSet(ctx, a.Thing)
+	if err != nil {
+		return err
+	}
+	result.(*ThriftTestTestSetResult).Success = ret
+	return nil
+}
+
+// thriftTestTestListHandler serves testList: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestListHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestListArgs)
+	ret, err := handler.(ThriftTest).TestList(ctx, a.Thing)
+	if err != nil {
+		return err
+	}
+	result.(*ThriftTestTestListResult).Success = ret
+	return nil
+}
+
+// thriftTestTestEnumHandler serves testEnum: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestEnumHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestEnumArgs)
+	ret, err := handler.(ThriftTest).TestEnum(ctx, a.Thing)
+	if err != nil {
+		return err
+	}
+	result.(*ThriftTestTestEnumResult).Success = &ret
+	return nil
+}
+
+// thriftTestTestTypedefHandler serves testTypedef: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestTypedefHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestTypedefArgs)
+	ret, err := handler.(ThriftTest).TestTypedef(ctx, a.Thing)
+	if err != nil {
+		return err
+	}
+	result.(*ThriftTestTestTypedefResult).Success = &ret
+	return nil
+}
+
+// thriftTestTestMapMapHandler serves testMapMap: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestMapMapHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestMapMapArgs)
+	ret, err := handler.(ThriftTest).TestMapMap(ctx, a.Hello)
+	if err != nil {
+		return err
+	}
+	result.(*ThriftTestTestMapMapResult).Success = ret
+	return nil
+}
+
+// thriftTestTestInsanityHandler serves testInsanity: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestInsanityHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestInsanityArgs)
+	ret, err := handler.(ThriftTest).TestInsanity(ctx, a.Argument)
+	if err != nil {
+		return err
+	}
+	result.(*ThriftTestTestInsanityResult).Success = ret
+	return nil
+}
+
+// thriftTestTestMultiHandler serves testMulti: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestMultiHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestMultiArgs)
+	ret, err := handler.(ThriftTest).TestMulti(ctx, a.Arg0, a.Arg1, a.Arg2, a.Arg3, a.Arg4, a.Arg5)
+	if err != nil {
+		return err
+	}
+	result.(*ThriftTestTestMultiResult).Success = ret
+	return nil
+}
+
+// thriftTestTestExceptionHandler serves testException: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestExceptionHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestExceptionArgs)
+	err := handler.(ThriftTest).TestException(ctx, a.Arg)
+	if err != nil {
+		res := result.(*ThriftTestTestExceptionResult)
+		var e0 *Xception
+		if errors.As(err, &e0) {
+			res.Err1 = e0
+			return nil
+		}
+		return err
+	}
+	return nil
+}
+
+// thriftTestTestMultiExceptionHandler serves testMultiException: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestMultiExceptionHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestMultiExceptionArgs)
+	ret, err := handler.(ThriftTest).TestMultiException(ctx, a.Arg0, a.Arg1)
+	if err != nil {
+		res := result.(*ThriftTestTestMultiExceptionResult)
+		var e0 *Xception
+		if errors.As(err, &e0) {
+			res.Err1 = e0
+			return nil
+		}
+		var e1 *Xception2
+		if errors.As(err, &e1) {
+			res.Err2 = e1
+			return nil
+		}
+		return err
+	}
+	result.(*ThriftTestTestMultiExceptionResult).Success = ret
+	return nil
+}
+
+// thriftTestTestOnewayHandler serves testOneway: the thrift.MethodInfo Handler of ThriftTestServiceInfo.
+func thriftTestTestOnewayHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*ThriftTestTestOnewayArgs)
+	return handler.(ThriftTest).TestOneway(ctx, a.SecondsToSleep)
+}
+
 // ThriftTestServiceInfo describes service ThriftTest for the RPC core: its methods, the base service's included.
 var ThriftTestServiceInfo = &thrift.ServiceInfo{
 	Name: "ThriftTest",
 	Methods: []thrift.MethodInfo{
-		{Name: "testVoid", NewArgs: func() thrift.FastCodec { return NewThriftTestTestVoidArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestVoidResult() }},
-		{Name: "testString", NewArgs: func() thrift.FastCodec { return NewThriftTestTestStringArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestStringResult() }},
-		{Name: "testBool", NewArgs: func() thrift.FastCodec { return NewThriftTestTestBoolArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestBoolResult() }},
-		{Name: "testByte", NewArgs: func() thrift.FastCodec { return NewThriftTestTestByteArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestByteResult() }},
-		{Name: "testI32", NewArgs: func() thrift.FastCodec { return NewThriftTestTestI32Args() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestI32Result() }},
-		{Name: "testI64", NewArgs: func() thrift.FastCodec { return NewThriftTestTestI64Args() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestI64Result() }},
-		{Name: "testDouble", NewArgs: func() thrift.FastCodec { return NewThriftTestTestDoubleArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestDoubleResult() }},
-		{Name: "testBinary", NewArgs: func() thrift.FastCodec { return NewThriftTestTestBinaryArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestBinaryResult() }},
-		{Name: "testStruct", NewArgs: func() thrift.FastCodec { return NewThriftTestTestStructArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestStructResult() }},
-		{Name: "testNest", NewArgs: func() thrift.FastCodec { return NewThriftTestTestNestArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestNestResult() }},
-		{Name: "testMap", NewArgs: func() thrift.FastCodec { return NewThriftTestTestMapArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestMapResult() }},
-		{Name: "testStringMap", NewArgs: func() thrift.FastCodec { return NewThriftTestTestStringMapArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestStringMapResult() }},
-		{Name: "testSet", NewArgs: func() thrift.FastCodec { return NewThriftTestTestSetArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestSetResult() }},
-		{Name: "testList", NewArgs: func() thrift.FastCodec { return NewThriftTestTestListArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestListResult() }},
-		{Name: "testEnum", NewArgs: func() thrift.FastCodec { return NewThriftTestTestEnumArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestEnumResult() }},
-		{Name: "testTypedef", NewArgs: func() thrift.FastCodec { return NewThriftTestTestTypedefArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestTypedefResult() }},
-		{Name: "testMapMap", NewArgs: func() thrift.FastCodec { return NewThriftTestTestMapMapArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestMapMapResult() }},
-		{Name: "testInsanity", NewArgs: func() thrift.FastCodec { return NewThriftTestTestInsanityArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestInsanityResult() }},
-		{Name: "testMulti", NewArgs: func() thrift.FastCodec { return NewThriftTestTestMultiArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestMultiResult() }},
-		{Name: "testException", NewArgs: func() thrift.FastCodec { return NewThriftTestTestExceptionArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestExceptionResult() }},
-		{Name: "testMultiException", NewArgs: func() thrift.FastCodec { return NewThriftTestTestMultiExceptionArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestMultiExceptionResult() }},
-		{Name: "testOneway", Oneway: true, NewArgs: func() thrift.FastCodec { return NewThriftTestTestOnewayArgs() }},
+		{Name: "testVoid", NewArgs: func() thrift.FastCodec { return NewThriftTestTestVoidArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestVoidResult() }, Handler: thriftTestTestVoidHandler},
+		{Name: "testString", NewArgs: func() thrift.FastCodec { return NewThriftTestTestStringArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestStringResult() }, Handler: thriftTestTestStringHandler},
+		{Name: "testBool", NewArgs: func() thrift.FastCodec { return NewThriftTestTestBoolArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestBoolResult() }, Handler: thriftTestTestBoolHandler},
+		{Name: "testByte", NewArgs: func() thrift.FastCodec { return NewThriftTestTestByteArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestByteResult() }, Handler: thriftTestTestByteHandler},
+		{Name: "testI32", NewArgs: func() thrift.FastCodec { return NewThriftTestTestI32Args() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestI32Result() }, Handler: thriftTestTestI32Handler},
+		{Name: "testI64", NewArgs: func() thrift.FastCodec { return NewThriftTestTestI64Args() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestI64Result() }, Handler: thriftTestTestI64Handler},
+		{Name: "testDouble", NewArgs: func() thrift.FastCodec { return NewThriftTestTestDoubleArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestDoubleResult() }, Handler: thriftTestTestDoubleHandler},
+		{Name: "testBinary", NewArgs: func() thrift.FastCodec { return NewThriftTestTestBinaryArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestBinaryResult() }, Handler: thriftTestTestBinaryHandler},
+		{Name: "testStruct", NewArgs: func() thrift.FastCodec { return NewThriftTestTestStructArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestStructResult() }, Handler: thriftTestTestStructHandler},
+		{Name: "testNest", NewArgs: func() thrift.FastCodec { return NewThriftTestTestNestArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestNestResult() }, Handler: thriftTestTestNestHandler},
+		{Name: "testMap", NewArgs: func() thrift.FastCodec { return NewThriftTestTestMapArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestMapResult() }, Handler: thriftTestTestMapHandler},
+		{Name: "testStringMap", NewArgs: func() thrift.FastCodec { return NewThriftTestTestStringMapArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestStringMapResult() }, Handler: thriftTestTestStringMapHandler},
+		{Name: "testSet", NewArgs: func() thrift.FastCodec { return NewThriftTestTestSetArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestSetResult() }, Handler: thriftTestTestSetHandler},
+		{Name: "testList", NewArgs: func() thrift.FastCodec { return NewThriftTestTestListArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestListResult() }, Handler: thriftTestTestListHandler},
+		{Name: "testEnum", NewArgs: func() thrift.FastCodec { return NewThriftTestTestEnumArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestEnumResult() }, Handler: thriftTestTestEnumHandler},
+		{Name: "testTypedef", NewArgs: func() thrift.FastCodec { return NewThriftTestTestTypedefArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestTypedefResult() }, Handler: thriftTestTestTypedefHandler},
+		{Name: "testMapMap", NewArgs: func() thrift.FastCodec { return NewThriftTestTestMapMapArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestMapMapResult() }, Handler: thriftTestTestMapMapHandler},
+		{Name: "testInsanity", NewArgs: func() thrift.FastCodec { return NewThriftTestTestInsanityArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestInsanityResult() }, Handler: thriftTestTestInsanityHandler},
+		{Name: "testMulti", NewArgs: func() thrift.FastCodec { return NewThriftTestTestMultiArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestMultiResult() }, Handler: thriftTestTestMultiHandler},
+		{Name: "testException", NewArgs: func() thrift.FastCodec { return NewThriftTestTestExceptionArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestExceptionResult() }, Handler: thriftTestTestExceptionHandler},
+		{Name: "testMultiException", NewArgs: func() thrift.FastCodec { return NewThriftTestTestMultiExceptionArgs() }, NewResult: func() thrift.FastCodec { return NewThriftTestTestMultiExceptionResult() }, Handler: thriftTestTestMultiExceptionHandler},
+		{Name: "testOneway", Oneway: true, NewArgs: func() thrift.FastCodec { return NewThriftTestTestOnewayArgs() }, Handler: thriftTestTestOnewayHandler},
 	},
 }
 
@@ -11814,6 +13577,17 @@ func (p *SecondServiceSecondtestStringArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *SecondServiceSecondtestStringArgs) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Thing)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *SecondServiceSecondtestStringArgs) FastWrite(b []byte) int {
@@ -11827,7 +13601,8 @@ func (p *SecondServiceSecondtestStringArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *SecondServiceSecondtestStringArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -11999,6 +13774,19 @@ func (p *SecondServiceSecondtestStringResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *SecondServiceSecondtestStringResult) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.Success != nil {
+		l += 3 + thrift.Binary.StringLengthNocopy(*p.Success)
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *SecondServiceSecondtestStringResult) FastWrite(b []byte) int {
@@ -12014,7 +13802,8 @@ func (p *SecondServiceSecondtestStringResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *SecondServiceSecondtestStringResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -12157,11 +13946,77 @@ func (p *SecondServiceSecondtestStringResult) compactRead(b []byte, depth int) (
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewSecondServiceSecondtestStringArgs would return it.
+func (p *SecondServiceSecondtestStringArgs) Reset() {
+	*p = SecondServiceSecondtestStringArgs{}
+}
+
+// Reset clears p for reuse, as NewSecondServiceSecondtestStringResult would return it.
+func (p *SecondServiceSecondtestStringResult) Reset() {
+	*p = SecondServiceSecondtestStringResult{}
+}
+
+// SecondService is the handler interface of service SecondService: a server calls it for each request, and SecondServiceClient
+// implements it by calling a remote server.
+type SecondService interface {
+	// Prints 'testString("%s")' with thing as '%s'
+	// @param string thing - the string to print
+	// @return string - returns the string 'thing'
+	SecondtestString(ctx context.Context, thing string) (ret string, err error)
+}
+
+// SecondServiceClient calls service SecondService through a thrift.Caller, usually a *client.Client built with
+// SecondServiceServiceInfo (the generated sub-package's NewClient does that). It is safe for concurrent use.
+type SecondServiceClient struct {
+	c thrift.Caller
+}
+
+// NewSecondServiceClient returns the client of service SecondService that makes its calls through c.
+func NewSecondServiceClient(c thrift.Caller) *SecondServiceClient {
+	return &SecondServiceClient{c: c}
+}
+
+// secondServiceSecondtestStringCall holds the args and result of one secondtestString call, pooled across calls.
+type secondServiceSecondtestStringCall struct {
+	args   SecondServiceSecondtestStringArgs
+	result SecondServiceSecondtestStringResult
+}
+
+var secondServiceSecondtestStringCalls = sync.Pool{New: func() any { return new(secondServiceSecondtestStringCall) }}
+
+// SecondtestString calls secondtestString.
+func (p *SecondServiceClient) SecondtestString(ctx context.Context, thing string) (ret string, err error) {
+	call := secondServiceSecondtestStringCalls.Get().(*secondServiceSecondtestStringCall)
+	call.args.Thing = thing
+	err = p.c.Call(ctx, "secondtestString", &call.args, &call.result)
+	res := call.result
+	*call = secondServiceSecondtestStringCall{}
+	secondServiceSecondtestStringCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "secondtestString failed: unknown result")
+	}
+	return *res.Success, nil
+}
+
+// secondServiceSecondtestStringHandler serves secondtestString: the thrift.MethodInfo Handler of SecondServiceServiceInfo.
+func secondServiceSecondtestStringHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*SecondServiceSecondtestStringArgs)
+	ret, err := handler.(SecondService).SecondtestString(ctx, a.Thing)
+	if err != nil {
+		return err
+	}
+	result.(*SecondServiceSecondtestStringResult).Success = &ret
+	return nil
+}
+
 // SecondServiceServiceInfo describes service SecondService for the RPC core: its methods, the base service's included.
 var SecondServiceServiceInfo = &thrift.ServiceInfo{
 	Name: "SecondService",
 	Methods: []thrift.MethodInfo{
-		{Name: "secondtestString", NewArgs: func() thrift.FastCodec { return NewSecondServiceSecondtestStringArgs() }, NewResult: func() thrift.FastCodec { return NewSecondServiceSecondtestStringResult() }},
+		{Name: "secondtestString", NewArgs: func() thrift.FastCodec { return NewSecondServiceSecondtestStringArgs() }, NewResult: func() thrift.FastCodec { return NewSecondServiceSecondtestStringResult() }, Handler: secondServiceSecondtestStringHandler},
 	},
 }
 
@@ -12211,6 +14066,17 @@ func (p *VersioningTestV1) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *VersioningTestV1) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 15 // STOP and the fixed-size fields always written
+	l += 3 + thrift.Binary.StringLengthNocopy(p.OldString)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *VersioningTestV1) FastWrite(b []byte) int {
@@ -12228,7 +14094,8 @@ func (p *VersioningTestV1) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *VersioningTestV1) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -12566,6 +14433,23 @@ func (p *VersioningTestV2) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *VersioningTestV2) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 53 // STOP and the fixed-size fields always written
+	if p.Newstruct != nil {
+		l += 3 + p.Newstruct.BLengthNocopy()
+	}
+	l += 3 + 5 + len(p.Newlist)*4
+	l += 3 + 5 + len(p.Newset)*4
+	l += 3 + 6 + len(p.Newmap)*8
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Newstring)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *VersioningTestV2) FastWrite(b []byte) int {
@@ -12592,9 +14476,11 @@ func (p *VersioningTestV2) FastWrite(b []byte) int {
 		off += p.Newstruct.FastWrite(b[off:])
 	}
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 8)
-	off += thrift.Binary.WriteI32List(b[off:], p.Newlist) // SIMD byte swap
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.I32, len(p.Newlist))
+	off += thrift.Binary.WriteI32s(b[off:], p.Newlist) // SIMD byte swap
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.SET, 9)
-	off += thrift.Binary.WriteI32List(b[off:], p.Newset) // SIMD byte swap
+	off += thrift.Binary.WriteSetBegin(b[off:], thrift.I32, len(p.Newset))
+	off += thrift.Binary.WriteI32s(b[off:], p.Newset) // SIMD byte swap
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.MAP, 10)
 	off += thrift.Binary.WriteMapBegin(b[off:], thrift.I32, thrift.I32, len(p.Newmap))
 	for k1, e2 := range p.Newmap {
@@ -12607,7 +14493,8 @@ func (p *VersioningTestV2) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *VersioningTestV2) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -12641,9 +14528,11 @@ func (p *VersioningTestV2) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter)
 		linked += l2
 	}
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 8)
-	off += thrift.Binary.WriteI32List(b[off:], p.Newlist) // SIMD byte swap
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.I32, len(p.Newlist))
+	off += thrift.Binary.WriteI32s(b[off:], p.Newlist) // SIMD byte swap
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.SET, 9)
-	off += thrift.Binary.WriteI32List(b[off:], p.Newset) // SIMD byte swap
+	off += thrift.Binary.WriteSetBegin(b[off:], thrift.I32, len(p.Newset))
+	off += thrift.Binary.WriteI32s(b[off:], p.Newset) // SIMD byte swap
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.MAP, 10)
 	off += thrift.Binary.WriteMapBegin(b[off:], thrift.I32, thrift.I32, len(p.Newmap))
 	for k3, e4 := range p.Newmap {
@@ -13183,6 +15072,18 @@ func (p *ListTypeVersioningV1) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ListTypeVersioningV1) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	l += 3 + 5 + len(p.Myints)*4
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Hello)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ListTypeVersioningV1) FastWrite(b []byte) int {
@@ -13191,14 +15092,16 @@ func (p *ListTypeVersioningV1) FastWrite(b []byte) int {
 	}
 	off := 0
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 1)
-	off += thrift.Binary.WriteI32List(b[off:], p.Myints) // SIMD byte swap
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.I32, len(p.Myints))
+	off += thrift.Binary.WriteI32s(b[off:], p.Myints) // SIMD byte swap
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRING, 2)
 	off += thrift.Binary.WriteString(b[off:], p.Hello)
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ListTypeVersioningV1) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -13212,7 +15115,8 @@ func (p *ListTypeVersioningV1) FastWriteNocopyParts(b []byte, w thrift.NocopyWri
 	}
 	off := 0
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 1)
-	off += thrift.Binary.WriteI32List(b[off:], p.Myints) // SIMD byte swap
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.I32, len(p.Myints))
+	off += thrift.Binary.WriteI32s(b[off:], p.Myints) // SIMD byte swap
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRING, 2)
 	n1 := thrift.Binary.WriteStringNocopy(b[off:], w, p.Hello)
 	linked += 4 + len(p.Hello) - n1
@@ -13424,6 +15328,22 @@ func (p *ListTypeVersioningV2) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ListTypeVersioningV2) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	l += 3
+	l += 5
+	for _, e1 := range p.Strings {
+		l += thrift.Binary.StringLengthNocopy(e1)
+	}
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Hello)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ListTypeVersioningV2) FastWrite(b []byte) int {
@@ -13442,7 +15362,8 @@ func (p *ListTypeVersioningV2) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ListTypeVersioningV2) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -13686,6 +15607,22 @@ func (p *GuessProtocolStruct) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *GuessProtocolStruct) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	l += 3
+	l += 6
+	for k1, e2 := range p.MapField {
+		l += thrift.Binary.StringLengthNocopy(k1)
+		l += thrift.Binary.StringLengthNocopy(e2)
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *GuessProtocolStruct) FastWrite(b []byte) int {
@@ -13703,7 +15640,8 @@ func (p *GuessProtocolStruct) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *GuessProtocolStruct) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -14052,6 +15990,40 @@ func (p *LargeDeltas) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *LargeDeltas) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 9 // STOP and the fixed-size fields always written
+	if p.B1 != nil {
+		l += 3 + p.B1.BLength()
+	}
+	if p.B10 != nil {
+		l += 3 + p.B10.BLength()
+	}
+	if p.B100 != nil {
+		l += 3 + p.B100.BLength()
+	}
+	if p.B1000 != nil {
+		l += 3 + p.B1000.BLength()
+	}
+	if p.Vertwo2000 != nil {
+		l += 3 + p.Vertwo2000.BLengthNocopy()
+	}
+	l += 3
+	l += 5
+	for _, e1 := range p.ASet2500 {
+		l += thrift.Binary.StringLengthNocopy(e1)
+	}
+	if p.Vertwo3000 != nil {
+		l += 3 + p.Vertwo3000.BLengthNocopy()
+	}
+	l += 3 + 5 + len(p.BigNumbers)*4
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *LargeDeltas) FastWrite(b []byte) int {
@@ -14093,12 +16065,14 @@ func (p *LargeDeltas) FastWrite(b []byte) int {
 		off += p.Vertwo3000.FastWrite(b[off:])
 	}
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 4000)
-	off += thrift.Binary.WriteI32List(b[off:], p.BigNumbers) // SIMD byte swap
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.I32, len(p.BigNumbers))
+	off += thrift.Binary.WriteI32s(b[off:], p.BigNumbers) // SIMD byte swap
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *LargeDeltas) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -14151,7 +16125,8 @@ func (p *LargeDeltas) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, 
 		linked += l6
 	}
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 4000)
-	off += thrift.Binary.WriteI32List(b[off:], p.BigNumbers) // SIMD byte swap
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.I32, len(p.BigNumbers))
+	off += thrift.Binary.WriteI32s(b[off:], p.BigNumbers) // SIMD byte swap
 	return off + thrift.Binary.WriteFieldStop(b[off:]), linked
 }
 
@@ -14617,6 +16592,12 @@ func (p *NestedListsI32x2) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *NestedListsI32x2) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *NestedListsI32x2) FastWrite(b []byte) int {
@@ -14627,13 +16608,15 @@ func (p *NestedListsI32x2) FastWrite(b []byte) int {
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 1)
 	off += thrift.Binary.WriteListBegin(b[off:], thrift.LIST, len(p.Integerlist))
 	for _, e1 := range p.Integerlist {
-		off += thrift.Binary.WriteI32List(b[off:], e1) // SIMD byte swap
+		off += thrift.Binary.WriteListBegin(b[off:], thrift.I32, len(e1))
+		off += thrift.Binary.WriteI32s(b[off:], e1) // SIMD byte swap
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *NestedListsI32x2) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -14846,6 +16829,12 @@ func (p *NestedListsI32x3) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *NestedListsI32x3) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *NestedListsI32x3) FastWrite(b []byte) int {
@@ -14858,14 +16847,16 @@ func (p *NestedListsI32x3) FastWrite(b []byte) int {
 	for _, e1 := range p.Integerlist {
 		off += thrift.Binary.WriteListBegin(b[off:], thrift.LIST, len(e1))
 		for _, e2 := range e1 {
-			off += thrift.Binary.WriteI32List(b[off:], e2) // SIMD byte swap
+			off += thrift.Binary.WriteListBegin(b[off:], thrift.I32, len(e2))
+			off += thrift.Binary.WriteI32s(b[off:], e2) // SIMD byte swap
 		}
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *NestedListsI32x3) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -15150,6 +17141,42 @@ func (p *NestedMixedx2) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *NestedMixedx2) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	l += 3
+	l += 5
+	for _, e1 := range p.IntSetList {
+		l += 5 + len(e1)*4
+	}
+	l += 3
+	l += 6
+	l += len(p.MapIntStrset) * 4
+	for _, e3 := range p.MapIntStrset {
+		l += 5
+		for _, e4 := range e3 {
+			l += thrift.Binary.StringLengthNocopy(e4)
+		}
+	}
+	l += 3
+	l += 5
+	for _, e5 := range p.MapIntStrsetList {
+		l += 6
+		l += len(e5) * 4
+		for _, e7 := range e5 {
+			l += 5
+			for _, e8 := range e7 {
+				l += thrift.Binary.StringLengthNocopy(e8)
+			}
+		}
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *NestedMixedx2) FastWrite(b []byte) int {
@@ -15160,7 +17187,8 @@ func (p *NestedMixedx2) FastWrite(b []byte) int {
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 1)
 	off += thrift.Binary.WriteListBegin(b[off:], thrift.SET, len(p.IntSetList))
 	for _, e1 := range p.IntSetList {
-		off += thrift.Binary.WriteI32List(b[off:], e1) // SIMD byte swap
+		off += thrift.Binary.WriteSetBegin(b[off:], thrift.I32, len(e1))
+		off += thrift.Binary.WriteI32s(b[off:], e1) // SIMD byte swap
 	}
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.MAP, 2)
 	off += thrift.Binary.WriteMapBegin(b[off:], thrift.I32, thrift.SET, len(p.MapIntStrset))
@@ -15187,7 +17215,8 @@ func (p *NestedMixedx2) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *NestedMixedx2) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -15203,7 +17232,8 @@ func (p *NestedMixedx2) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 1)
 	off += thrift.Binary.WriteListBegin(b[off:], thrift.SET, len(p.IntSetList))
 	for _, e1 := range p.IntSetList {
-		off += thrift.Binary.WriteI32List(b[off:], e1) // SIMD byte swap
+		off += thrift.Binary.WriteSetBegin(b[off:], thrift.I32, len(e1))
+		off += thrift.Binary.WriteI32s(b[off:], e1) // SIMD byte swap
 	}
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.MAP, 2)
 	off += thrift.Binary.WriteMapBegin(b[off:], thrift.I32, thrift.SET, len(p.MapIntStrset))
@@ -15673,6 +17703,21 @@ func (p *ListBonks) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *ListBonks) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	l += 3
+	l += 5
+	for _, e1 := range p.Bonk {
+		l += e1.BLengthNocopy()
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *ListBonks) FastWrite(b []byte) int {
@@ -15689,7 +17734,8 @@ func (p *ListBonks) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *ListBonks) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -15904,6 +17950,27 @@ func (p *NestedListsBonk) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *NestedListsBonk) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	l += 3
+	l += 5
+	for _, e1 := range p.Bonk {
+		l += 5
+		for _, e2 := range e1 {
+			l += 5
+			for _, e3 := range e2 {
+				l += e3.BLengthNocopy()
+			}
+		}
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *NestedListsBonk) FastWrite(b []byte) int {
@@ -15926,7 +17993,8 @@ func (p *NestedListsBonk) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *NestedListsBonk) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -16217,6 +18285,22 @@ func (p *BoolTest) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *BoolTest) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.B != nil {
+		l += 4
+	}
+	if p.S != nil {
+		l += 3 + thrift.Binary.StringLengthNocopy(*p.S)
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *BoolTest) FastWrite(b []byte) int {
@@ -16236,7 +18320,8 @@ func (p *BoolTest) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *BoolTest) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -16440,6 +18525,17 @@ func (p *StructA) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *StructA) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	l += 3 + thrift.Binary.StringLengthNocopy(p.S)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *StructA) FastWrite(b []byte) int {
@@ -16453,7 +18549,8 @@ func (p *StructA) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *StructA) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -16657,6 +18754,22 @@ func (p *StructB) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *StructB) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.Aa != nil {
+		l += 3 + p.Aa.BLengthNocopy()
+	}
+	if p.Ab != nil {
+		l += 3 + p.Ab.BLengthNocopy()
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *StructB) FastWrite(b []byte) int {
@@ -16676,7 +18789,8 @@ func (p *StructB) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *StructB) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -16908,6 +19022,23 @@ func (p *OptionalSetDefaultTest) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *OptionalSetDefaultTest) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.WithDefault != nil {
+		l += 3
+		l += 5
+		for _, e1 := range p.WithDefault {
+			l += thrift.Binary.StringLengthNocopy(e1)
+		}
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *OptionalSetDefaultTest) FastWrite(b []byte) int {
@@ -16926,7 +19057,8 @@ func (p *OptionalSetDefaultTest) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *OptionalSetDefaultTest) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -17170,6 +19302,31 @@ func (p *OptionalBinary) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *OptionalBinary) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.BinSet != nil {
+		l += 3
+		l += 5
+		for _, e1 := range p.BinSet {
+			l += thrift.Binary.BinaryLengthNocopy(e1)
+		}
+	}
+	if p.BinMap != nil {
+		l += 3
+		l += 6
+		l += len(p.BinMap) * 4
+		for k2 := range p.BinMap {
+			l += thrift.Binary.StringLengthNocopy(k2)
+		}
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *OptionalBinary) FastWrite(b []byte) int {
@@ -17196,7 +19353,8 @@ func (p *OptionalBinary) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *OptionalBinary) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
