@@ -3,8 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -14,9 +12,9 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
-	"strings"
 	"time"
 
+	"github.com/kestrel-rpc/kestrel/bench/internal/benchproc"
 	"github.com/kestrel-rpc/kestrel/internal/loadgen"
 )
 
@@ -31,24 +29,11 @@ type harness struct {
 
 // command builds a command pinned to cpu when pinning is on.
 func (h *harness) command(ctx context.Context, cpu string, name string, args ...string) *exec.Cmd {
-	if h.pin {
-		return exec.CommandContext(ctx, "taskset", append([]string{"-c", cpu, name}, args...)...)
-	}
-	return exec.CommandContext(ctx, name, args...)
-}
-
-// serverProc is a running echoserver. taskset execs the server, so the PID is the server's.
-type serverProc struct {
-	cmd  *exec.Cmd
-	in   io.WriteCloser
-	out  *bufio.Scanner
-	addr string
-	// profiled says the server writes profiles when its stdin closes: kill gives it time to.
-	profiled bool
+	return benchproc.Command(ctx, h.pin, cpu, name, args...)
 }
 
 // startServer starts a server; with -cpuprofile or -trace, name (when not empty) names its profile files.
-func (h *harness) startServer(ctx context.Context, impl, name string) (*serverProc, error) {
+func (h *harness) startServer(ctx context.Context, impl, name string) (*benchproc.Server, error) {
 	args := []string{"-impl", impl}
 	profiled := false
 	if name != "" && h.o.cpuProfileDir != "" {
@@ -65,240 +50,50 @@ func (h *harness) startServer(ctx context.Context, impl, name string) (*serverPr
 	}
 	cmd := h.command(ctx, "0", h.server, args...)
 	cmd.Stderr = h.log
-	in, err := cmd.StdinPipe()
+	s, err := benchproc.StartServer(cmd, profiled)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("server %s: %w", impl, err)
 	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	s := &serverProc{cmd: cmd, in: in, out: bufio.NewScanner(stdout), profiled: profiled}
-	line, err := s.line()
-	if err != nil {
-		s.kill()
-		return nil, fmt.Errorf("server %s did not start: %w", impl, err)
-	}
-	addr, ok := strings.CutPrefix(line, "listening ")
-	if !ok {
-		s.kill()
-		return nil, fmt.Errorf("server %s said %q", impl, line)
-	}
-	s.addr = addr
 	return s, nil
-}
-
-func (s *serverProc) line() (string, error) {
-	if !s.out.Scan() {
-		if err := s.out.Err(); err != nil {
-			return "", err
-		}
-		return "", io.ErrUnexpectedEOF
-	}
-	return s.out.Text(), nil
-}
-
-// kill ends the server by PID and reaps it.
-func (s *serverProc) kill() {
-	_ = s.in.Close()
-	if s.profiled {
-		exited := make(chan struct{})
-		go func() {
-			_ = s.cmd.Wait()
-			close(exited)
-		}()
-		t := time.NewTimer(10 * time.Second)
-		defer t.Stop()
-		select {
-		case <-exited:
-			return
-		case <-t.C:
-		}
-		_ = s.cmd.Process.Kill()
-		<-exited
-		return
-	}
-	_ = s.cmd.Process.Kill()
-	_ = s.cmd.Wait()
-}
-
-// memStats asks the server for its runtime statistics, after a GC if gc is set.
-type memStats struct {
-	mallocs, heap int64
-	goroutines    int
-}
-
-func (s *serverProc) stats(gc bool) (memStats, error) {
-	cmd := "stats\n"
-	if gc {
-		cmd = "gc\n"
-	}
-	if _, err := io.WriteString(s.in, cmd); err != nil {
-		return memStats{}, err
-	}
-	line, err := s.line()
-	if err != nil {
-		return memStats{}, err
-	}
-	var m memStats
-	if _, err := fmt.Sscanf(line, "stats mallocs=%d heap=%d goroutines=%d", &m.mallocs, &m.heap, &m.goroutines); err != nil {
-		return memStats{}, fmt.Errorf("server said %q: %w", line, err)
-	}
-	return m, nil
-}
-
-// clockTick is USER_HZ, the unit of /proc/PID/stat's CPU times (100 on every Linux ABI Go supports).
-const clockTick = 10 * time.Millisecond
-
-// cpu returns utime+stime of the server process from /proc/PID/stat.
-func (s *serverProc) cpu() (time.Duration, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
-	if err != nil {
-		return 0, err
-	}
-	// Fields after the command name (which may hold spaces) start at field 3 (state).
-	i := strings.LastIndexByte(string(b), ')')
-	f := strings.Fields(string(b[i+1:]))
-	if len(f) < 13 {
-		return 0, fmt.Errorf("short /proc stat: %q", b)
-	}
-	utime, err1 := strconv.ParseInt(f[11], 10, 64) // field 14
-	stime, err2 := strconv.ParseInt(f[12], 10, 64) // field 15
-	if err := errors.Join(err1, err2); err != nil {
-		return 0, err
-	}
-	return time.Duration(utime+stime) * clockTick, nil
-}
-
-// runQueueWait returns how long the server's threads have waited, runnable, for a CPU in the kernel's run
-// queue: the sum of the second field of /proc/PID/task/*/schedstat. On a shared CPU it is the time the
-// other processes took from the server; 0 when the kernel keeps no scheduler statistics.
-func (s *serverProc) runQueueWait() time.Duration {
-	dir := fmt.Sprintf("/proc/%d/task", s.cmd.Process.Pid)
-	tasks, err := os.ReadDir(dir)
-	if err != nil {
-		return 0
-	}
-	var total int64
-	for _, t := range tasks {
-		b, err := os.ReadFile(filepath.Join(dir, t.Name(), "schedstat"))
-		if err != nil {
-			continue // the thread exited
-		}
-		if f := strings.Fields(string(b)); len(f) >= 2 {
-			if ns, err := strconv.ParseInt(f[1], 10, 64); err == nil {
-				total += ns
-			}
-		}
-	}
-	return time.Duration(total)
-}
-
-// rss returns the server's VmRSS in bytes.
-func (s *serverProc) rss() (int64, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
-	if err != nil {
-		return 0, err
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			return kb << 10, err
-		}
-	}
-	return 0, errors.New("no VmRSS in /proc status")
 }
 
 // pingPong runs one cell of the matrix against a fresh server.
-func (h *harness) pingPong(ctx context.Context, impl string, p point) (sample, error) {
-	s := sample{impl: impl, point: p}
+func (h *harness) pingPong(ctx context.Context, impl string, p point) (benchproc.Sample, error) {
 	h.runs++
-	srv, err := h.startServer(ctx, impl, fmt.Sprintf("%s-conns%d-size%d-run%d", impl, p.conns, p.size, h.runs))
+	srv, err := h.startServer(ctx, impl, fmt.Sprintf("%s-conns%d-size%d-run%d", impl, p.Conns, p.Size, h.runs))
 	if err != nil {
-		return s, err
+		return benchproc.Sample{}, err
 	}
-	defer srv.kill()
+	defer srv.Kill()
 	timeout := h.o.warmup + h.o.duration + 30*time.Second
 	lctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	ld := h.command(lctx, "1", h.self, "-loader", "-addr", srv.addr, "-conns", strconv.Itoa(p.conns),
-		"-size", strconv.Itoa(p.size), "-duration", h.o.duration.String(), "-warmup", h.o.warmup.String())
+	ld := h.command(lctx, "1", h.self, "-loader", "-addr", srv.Addr, "-conns", strconv.Itoa(p.Conns),
+		"-size", strconv.Itoa(p.Size), "-duration", h.o.duration.String(), "-warmup", h.o.warmup.String())
 	ld.Stderr = h.log
-	stdout, err := ld.StdoutPipe()
-	if err != nil {
-		return s, err
-	}
-	if err := ld.Start(); err != nil {
-		return s, err
-	}
-	defer func() { _ = ld.Process.Kill(); _ = ld.Wait() }()
-	sc := bufio.NewScanner(stdout)
-	if !sc.Scan() || sc.Text() != "window" {
-		return s, fmt.Errorf("load generator did not open its window: %q %v", sc.Text(), sc.Err())
-	}
-	cpu0, err := srv.cpu()
-	if err != nil {
-		return s, err
-	}
-	rq0 := srv.runQueueWait()
-	m0, err := srv.stats(false)
-	if err != nil {
-		return s, err
-	}
-	if !sc.Scan() {
-		return s, fmt.Errorf("load generator ended without a result: %v", sc.Err())
-	}
-	cpu1, err := srv.cpu()
-	if err != nil {
-		return s, err
-	}
-	s.serverRQWait = srv.runQueueWait() - rq0
-	m1, err := srv.stats(false)
-	if err != nil {
-		return s, err
-	}
-	if s.rss, err = srv.rss(); err != nil {
-		return s, err
-	}
-	var r loaderOut
-	if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-		return s, fmt.Errorf("load generator said %q: %w", sc.Text(), err)
-	}
-	if r.Err != "" {
-		return s, errors.New(r.Err)
-	}
-	s.qps, s.mean, s.p50, s.p99, s.p999 = r.QPS, r.Mean, r.P50, r.P99, r.P999
-	s.requests, s.errors, s.window, s.loaderCPU = r.Requests, r.Errors, r.Duration, r.CPU
-	s.serverCPU = cpu1 - cpu0
-	// The stats command itself allocates a few objects (its reply line); they are noise at this scale.
-	s.allocsPerReq = float64(m1.mallocs-m0.mallocs) / float64(max(r.Requests, 1))
-	if r.Requests == 0 {
-		return s, errors.New("no request completed")
-	}
-	return s, nil
+	s, err := benchproc.RunWindow(srv, ld)
+	s.Impl, s.Point = impl, p
+	return s, err
 }
 
 // idleRun measures the server's memory per idle connection.
-func (h *harness) idleRun(ctx context.Context, impl string, n int) (sample, error) {
-	s := sample{impl: impl, idleConns: n}
+func (h *harness) idleRun(ctx context.Context, impl string, n int) (idleSample, error) {
+	s := idleSample{impl: impl, idleConns: n}
 	srv, err := h.startServer(ctx, impl, "")
 	if err != nil {
 		return s, err
 	}
-	defer srv.kill()
-	m0, err := srv.stats(true)
+	defer srv.Kill()
+	m0, err := srv.Stats(true)
 	if err != nil {
 		return s, err
 	}
-	if s.idleRSS0, err = srv.rss(); err != nil {
+	if s.idleRSS0, err = srv.RSS(); err != nil {
 		return s, err
 	}
 	ictx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	idler := h.command(ictx, "1", h.self, "-idler", "-addr", srv.addr, "-n", strconv.Itoa(n))
+	idler := h.command(ictx, "1", h.self, "-idler", "-addr", srv.Addr, "-n", strconv.Itoa(n))
 	idler.Stderr = h.log
 	in, err := idler.StdinPipe()
 	if err != nil {
@@ -317,15 +112,15 @@ func (h *harness) idleRun(ctx context.Context, impl string, n int) (sample, erro
 		return s, fmt.Errorf("idler: %q %v", sc.Text(), sc.Err())
 	}
 	time.Sleep(500 * time.Millisecond) // let handler goroutines park or exit
-	m1, err := srv.stats(true)
+	m1, err := srv.Stats(true)
 	if err != nil {
 		return s, err
 	}
-	if s.idleRSS1, err = srv.rss(); err != nil {
+	if s.idleRSS1, err = srv.RSS(); err != nil {
 		return s, err
 	}
-	s.idleHeap0, s.idleHeap1 = m0.heap, m1.heap
-	s.idleGorout0, s.idleGorout1 = m0.goroutines, m1.goroutines
+	s.idleHeap0, s.idleHeap1 = m0.Heap, m1.Heap
+	s.idleGorout0, s.idleGorout1 = m0.Goroutines, m1.Goroutines
 	return s, nil
 }
 
@@ -341,18 +136,17 @@ func loaderMain(args []string) int {
 		return 2
 	}
 	runtime.GOMAXPROCS(1)
-	raiseNoFile()
-	out := json.NewEncoder(os.Stdout)
+	benchproc.RaiseNoFile()
 	r, err := loadgen.Run(context.Background(), loadgen.Config{
 		Addr: *addr, Conns: *conns, Size: *size, Duration: *duration, Warmup: *warmup,
-		OnMeasure: func() { _, _ = os.Stdout.WriteString("window\n") },
+		OnMeasure: func() { _, _ = os.Stdout.WriteString(benchproc.WindowLine + "\n") },
 	})
-	res := loaderOut{Requests: r.Requests, Errors: r.Errors, Duration: r.Duration, Mean: r.Mean, P50: r.P50,
+	res := benchproc.LoadResult{Requests: r.Requests, Errors: r.Errors, Duration: r.Duration, Mean: r.Mean, P50: r.P50,
 		P99: r.P99, P999: r.P999, CPU: r.CPU, QPS: r.QPS}
 	if err != nil {
 		res.Err = err.Error()
 	}
-	if err := out.Encode(res); err != nil {
+	if err := benchproc.WriteLoadResult(os.Stdout, res); err != nil {
 		return 1
 	}
 	return 0
@@ -367,7 +161,7 @@ func idlerMain(args []string) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	raiseNoFile()
+	benchproc.RaiseNoFile()
 	req, _ := loadgen.Framed{}.AppendRequest(nil, 128)
 	reply := make([]byte, len(req))
 	conns := make([]*net.TCPConn, 0, *n)

@@ -30,14 +30,13 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"text/tabwriter"
 	"time"
 
 	"github.com/kestrel-rpc/kestrel/bench/echo"
+	"github.com/kestrel-rpc/kestrel/bench/internal/benchproc"
 )
 
 type options struct {
@@ -88,9 +87,9 @@ func main() {
 	flag.BoolVar(&o.schedLat, "schedlat", false, "each ping-pong server prints its scheduling latency quantiles (runtime/metrics)")
 	flag.Parse()
 	var err error
-	o.impls = splitList(impls)
-	if o.sizes, err = splitInts(sizes); err == nil {
-		o.extra, err = splitInts(extra)
+	o.impls = benchproc.SplitList(impls)
+	if o.sizes, err = benchproc.SplitInts(sizes); err == nil {
+		o.extra, err = benchproc.SplitInts(extra)
 	}
 	for _, impl := range o.impls {
 		if !slices.Contains(echo.Impls, impl) {
@@ -112,63 +111,22 @@ func main() {
 	}
 }
 
-func splitList(s string) []string {
-	var out []string
-	for _, f := range strings.Split(s, ",") {
-		if f = strings.TrimSpace(f); f != "" {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-func splitInts(s string) ([]int, error) {
-	var out []int
-	for _, f := range splitList(s) {
-		n, err := strconv.Atoi(f)
-		if err != nil || n < 0 {
-			return nil, fmt.Errorf("bad number %q in %q", f, s)
-		}
-		out = append(out, n)
-	}
-	return out, nil
-}
-
 // point is one cell of the matrix.
-type point struct {
-	conns, size int
-}
+type point = benchproc.Point
 
-// sample is what one run measured.
-type sample struct {
-	impl string
-	point
-	qps                      float64
-	mean, p50, p99, p999     time.Duration
-	requests, errors         int64
-	window                   time.Duration
-	serverCPU                time.Duration
-	serverRQWait             time.Duration // server threads runnable but waiting for a CPU (other processes)
-	rss                      int64         // bytes, at the end of the window
-	allocsPerReq             float64
-	loaderCPU                time.Duration
+// idleSample is what one idle-connection run measured.
+type idleSample struct {
+	impl                     string
 	idleConns                int
 	idleRSS0, idleRSS1       int64
 	idleHeap0, idleHeap1     int64
 	idleGorout0, idleGorout1 int
 }
 
-func (s *sample) usPerReq() float64 {
-	return float64(s.serverCPU.Nanoseconds()) / 1e3 / float64(max(s.requests, 1))
-}
-func (s *sample) serverUtil() float64 { return s.serverCPU.Seconds() / s.window.Seconds() }
-func (s *sample) rqWait() float64     { return s.serverRQWait.Seconds() / s.window.Seconds() }
-func (s *sample) loaderUtil() float64 { return s.loaderCPU.Seconds() / s.window.Seconds() }
-
 func drive(ctx context.Context, o *options, stdout, stderr io.Writer) error {
-	raiseNoFile()
+	benchproc.RaiseNoFile()
 	pin := o.pin
-	if _, err := exec.LookPath("taskset"); pin && err != nil {
+	if pin && !benchproc.CanPin() {
 		fmt.Fprintln(stderr, "echobench: taskset not found: running unpinned")
 		pin = false
 	}
@@ -192,10 +150,10 @@ func drive(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	}
 	var points []point
 	for _, size := range o.sizes {
-		points = append(points, point{o.conns, size})
+		points = append(points, point{Conns: o.conns, Size: size})
 	}
 	for _, c := range o.extra {
-		points = append(points, point{c, o.extraSize})
+		points = append(points, point{Conns: c, Size: o.extraSize})
 	}
 	runs := o.count * len(points) * len(o.impls)
 	perRun := o.warmup + o.duration + 700*time.Millisecond // plus starting both processes and dialing
@@ -206,14 +164,15 @@ func drive(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	est := time.Duration(runs)*perRun + time.Duration(idleRuns)*5*time.Second
 	fmt.Fprintf(stdout, "# echobench %s: %d ping-pong runs of %v + %v warm-up, %d idle runs; about %v\n",
 		time.Now().UTC().Format(time.RFC3339), runs, o.duration, o.warmup, idleRuns, est.Round(time.Second))
-	fmt.Fprintf(stdout, "# %s, %d CPUs, %s, server pinned: %v\n", cpuModel(), runtime.NumCPU(), runtime.Version(), pin)
+	fmt.Fprintf(stdout, "# %s, %d CPUs, %s, server pinned: %v\n", benchproc.CPUModel(), runtime.NumCPU(), runtime.Version(), pin)
 
 	log := stderr
 	if _, ok := stderr.(*os.File); !ok {
-		log = &lockedWriter{w: stderr} // child processes' stderr is copied by one goroutine each
+		log = &benchproc.LockedWriter{W: stderr} // child processes' stderr is copied by one goroutine each
 	}
 	h := &harness{server: server, self: self, pin: pin, o: o, log: log}
-	var samples []sample
+	var samples []benchproc.Sample
+	var idles []idleSample
 	var failures []string
 	start := time.Now()
 	for rep := range o.count {
@@ -225,12 +184,12 @@ func drive(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 				t0 := time.Now()
 				s, err := h.pingPong(ctx, impl, p)
 				if err != nil {
-					failures = append(failures, fmt.Sprintf("%s conns=%d size=%d: %v", impl, p.conns, p.size, err))
-					fmt.Fprintf(log, "run %s conns=%d size=%d rep %d: FAILED: %v\n", impl, p.conns, p.size, rep+1, err)
+					failures = append(failures, fmt.Sprintf("%s conns=%d size=%d: %v", impl, p.Conns, p.Size, err))
+					fmt.Fprintf(log, "run %s conns=%d size=%d rep %d: FAILED: %v\n", impl, p.Conns, p.Size, rep+1, err)
 					continue
 				}
 				fmt.Fprintf(log, "run %-14s conns=%-4d size=%-5d rep %d: %9.0f qps %7.2f us/req-cpu p99 %-12v load-cpu %3.0f%% srv-rq-wait %3.0f%% (%v)\n",
-					impl, p.conns, p.size, rep+1, s.qps, s.usPerReq(), s.p99, 100*s.loaderUtil(), 100*s.rqWait(), time.Since(t0).Round(100*time.Millisecond))
+					impl, p.Conns, p.Size, rep+1, s.QPS, s.UsPerReq(), s.P99, 100*s.LoaderUtil(), 100*s.RQWait(), time.Since(t0).Round(100*time.Millisecond))
 				samples = append(samples, s)
 			}
 		}
@@ -245,13 +204,13 @@ func drive(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 				}
 				fmt.Fprintf(log, "idle %-14s rep %d: %.0f B/conn (%v)\n", impl, rep+1,
 					float64(s.idleRSS1-s.idleRSS0)/float64(s.idleConns), time.Since(t0).Round(100*time.Millisecond))
-				samples = append(samples, s)
+				idles = append(idles, s)
 			}
 		}
 	}
 	fmt.Fprintf(stdout, "# finished in %v\n\n", time.Since(start).Round(time.Second))
-	printTable(stdout, o, points, samples)
-	lines := benchLines(samples)
+	printTable(stdout, o, points, samples, idles)
+	lines := benchLines(samples, idles)
 	fmt.Fprintln(stdout)
 	fmt.Fprint(stdout, lines)
 	if o.out != "" {
@@ -265,98 +224,20 @@ func drive(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// lockedWriter serialises writes from several goroutines.
-type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
-}
-
-func cpuModel() string {
-	b, err := os.ReadFile("/proc/cpuinfo")
-	if err != nil {
-		return runtime.GOARCH
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
-			return strings.TrimSpace(v)
-		}
-	}
-	return runtime.GOARCH
-}
-
-// sizeName writes 1024 as 1KB.
-func sizeName(n int) string {
-	if n >= 1<<10 && n%(1<<10) == 0 {
-		return fmt.Sprintf("%dKB", n>>10)
-	}
-	return fmt.Sprintf("%dB", n)
-}
-
-func median(xs []float64) float64 {
-	if len(xs) == 0 {
-		return 0
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
-}
-
-func us(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e3 }
-
-// printTable writes the medians over repetitions, one row per implementation and matrix cell.
-func printTable(w io.Writer, o *options, points []point, samples []sample) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "conns\tsize\timpl\tQPS\tavg µs\tp50 µs\tp99 µs\tp999 µs\tsrv CPU\tsrv RQ wait\tµs/req CPU\tsrv RSS MB\tallocs/req\tload CPU\terrors\truns\t")
-	for _, p := range points {
-		for _, impl := range o.impls {
-			var q, avg, p50, p99, p999, cpu, rqw, upr, rss, allocs, load []float64
-			var errs int64
-			for _, s := range samples {
-				if s.impl != impl || s.point != p || s.idleConns != 0 {
-					continue
-				}
-				q = append(q, s.qps)
-				avg, p50, p99, p999 = append(avg, us(s.mean)), append(p50, us(s.p50)), append(p99, us(s.p99)), append(p999, us(s.p999))
-				cpu, upr, load = append(cpu, 100*s.serverUtil()), append(upr, s.usPerReq()), append(load, 100*s.loaderUtil())
-				rqw = append(rqw, 100*s.rqWait())
-				rss, allocs = append(rss, float64(s.rss)/(1<<20)), append(allocs, s.allocsPerReq)
-				errs += s.errors
-			}
-			if len(q) == 0 {
-				continue
-			}
-			mark := ""
-			if median(load) >= 90 {
-				mark = "*"
-			}
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%.0f\t%.1f\t%.1f\t%.1f\t%.1f\t%.0f%%\t%.0f%%\t%.2f\t%.1f\t%.2f\t%.0f%%%s\t%d\t%d\t\n",
-				p.conns, sizeName(p.size), impl, median(q), median(avg), median(p50), median(p99), median(p999),
-				median(cpu), median(rqw), median(upr), median(rss), median(allocs), median(load), mark, errs, len(q))
-		}
-	}
-	_ = tw.Flush()
-	fmt.Fprintln(w, "(medians over runs; * = the load generator used ≥ 90% of its CPU, so QPS is bounded by it and µs/req CPU ranks the servers;")
-	fmt.Fprintln(w, " srv RQ wait = time the server's threads were runnable but waited for CPU 0 (other processes), / window: p99 is only comparable when it is low)")
-
+// printTable writes the medians over repetitions, one row per implementation and matrix cell, then the
+// idle-connection table.
+func printTable(w io.Writer, o *options, points []point, samples []benchproc.Sample, idles []idleSample) {
+	benchproc.PrintTable(w, "conns", o.impls, points, samples)
 	if o.idle <= 0 {
 		return
 	}
 	fmt.Fprintln(w)
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "idle conns\timpl\tRSS before MB\tRSS after MB\tRSS B/conn\theap B/conn\tgoroutines\truns\t")
 	for _, impl := range o.impls {
 		var r0, r1, per, heap, gor []float64
-		for _, s := range samples {
-			if s.impl != impl || s.idleConns == 0 {
+		for _, s := range idles {
+			if s.impl != impl {
 				continue
 			}
 			r0, r1 = append(r0, float64(s.idleRSS0)/(1<<20)), append(r1, float64(s.idleRSS1)/(1<<20))
@@ -367,48 +248,20 @@ func printTable(w io.Writer, o *options, points []point, samples []sample) {
 		if len(per) == 0 {
 			continue
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%.1f\t%.1f\t%.0f\t%.0f\t%.0f\t%d\t\n", o.idle, impl, median(r0), median(r1), median(per), median(heap), median(gor), len(per))
+		fmt.Fprintf(tw, "%d\t%s\t%.1f\t%.1f\t%.0f\t%.0f\t%.0f\t%d\t\n", o.idle, impl, benchproc.Median(r0), benchproc.Median(r1),
+			benchproc.Median(per), benchproc.Median(heap), benchproc.Median(gor), len(per))
 	}
 	_ = tw.Flush()
 	fmt.Fprintln(w, "(RSS and Go heap growth per connection after a GC in the server, each connection having echoed one 128 B frame)")
 }
 
 // benchLines renders every run in Go benchmark format; `benchstat -col /impl` compares implementations.
-func benchLines(samples []sample) string {
+func benchLines(samples []benchproc.Sample, idles []idleSample) string {
 	var b strings.Builder
-	b.WriteString("goos: " + runtime.GOOS + "\ngoarch: " + runtime.GOARCH + "\npkg: github.com/kestrel-rpc/kestrel/bench/echo\ncpu: " + cpuModel() + "\n")
-	for _, s := range samples {
-		if s.idleConns != 0 {
-			fmt.Fprintf(&b, "BenchmarkIdleConn/impl=%s/conns=%d 1 %.0f B/conn %.0f heap-B/conn\n", s.impl, s.idleConns,
-				float64(s.idleRSS1-s.idleRSS0)/float64(s.idleConns), float64(s.idleHeap1-s.idleHeap0)/float64(s.idleConns))
-			continue
-		}
-		fmt.Fprintf(&b, "BenchmarkEcho/impl=%s/size=%s/conns=%d %d %.1f ns/op %.0f qps %.3f us/req-cpu %.1f avg-us %.1f p50-us %.1f p99-us %.1f p999-us %.2f allocs/op %.1f srv-rqwait-%% %d rss-B %.1f loadgen-cpu-%%\n",
-			s.impl, sizeName(s.size), s.conns, s.requests, 1e9/max(s.qps, 1e-9), s.qps, s.usPerReq(), us(s.mean), us(s.p50), us(s.p99), us(s.p999),
-			s.allocsPerReq, 100*s.rqWait(), s.rss, 100*s.loaderUtil())
+	b.WriteString(benchproc.BenchLines("github.com/kestrel-rpc/kestrel/bench/echo", "Echo", "conns", samples))
+	for _, s := range idles {
+		fmt.Fprintf(&b, "BenchmarkIdleConn/impl=%s/conns=%d 1 %.0f B/conn %.0f heap-B/conn\n", s.impl, s.idleConns,
+			float64(s.idleRSS1-s.idleRSS0)/float64(s.idleConns), float64(s.idleHeap1-s.idleHeap0)/float64(s.idleConns))
 	}
 	return b.String()
-}
-
-// raiseNoFile lifts RLIMIT_NOFILE for the connections a run opens (root may raise the hard limit).
-func raiseNoFile() {
-	var lim syscall.Rlimit
-	if syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim) != nil {
-		return
-	}
-	const want = 1 << 17
-	if lim.Cur >= want {
-		return
-	}
-	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &syscall.Rlimit{Cur: want, Max: max(want, lim.Max)}); err != nil {
-		_ = syscall.Setrlimit(syscall.RLIMIT_NOFILE, &syscall.Rlimit{Cur: lim.Max, Max: lim.Max})
-	}
-}
-
-// loaderOut is the load process's report to the driver, one JSON line.
-type loaderOut struct {
-	Requests, Errors                    int64
-	Duration, Mean, P50, P99, P999, CPU time.Duration
-	QPS                                 float64
-	Err                                 string
 }

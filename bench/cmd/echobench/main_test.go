@@ -64,24 +64,11 @@ func TestDriveSmoke(t *testing.T) {
 }
 
 func TestHelpers(t *testing.T) {
-	if got, err := splitInts(" 1, 1000 ,"); err != nil || len(got) != 2 || got[0] != 1 || got[1] != 1000 {
-		t.Errorf("splitInts = %v, %v", got, err)
-	}
-	if _, err := splitInts("1,x"); err == nil {
-		t.Errorf("splitInts accepted x")
-	}
-	for n, want := range map[int]string{128: "128B", 1024: "1KB", 16384: "16KB", 1500: "1500B"} {
-		if got := sizeName(n); got != want {
-			t.Errorf("sizeName(%d) = %s, want %s", n, got, want)
-		}
-	}
-	if m := median([]float64{5, 1, 3}); m != 3 {
-		t.Errorf("median odd = %v", m)
-	}
-	if m := median([]float64{4, 1, 3, 2}); m != 2.5 {
-		t.Errorf("median even = %v", m)
-	}
-	if !strings.Contains(benchLines(nil), "pkg: ") {
+	if !strings.Contains(benchLines(nil, nil), "pkg: ") {
 		t.Errorf("benchLines lacks its header")
+	}
+	idle := benchLines(nil, []idleSample{{impl: "x", idleConns: 10, idleRSS1: 1000, idleHeap1: 500}})
+	if !strings.Contains(idle, "BenchmarkIdleConn/impl=x/conns=10 1 100 B/conn 50 heap-B/conn\n") {
+		t.Errorf("benchLines idle line:\n%s", idle)
 	}
 }

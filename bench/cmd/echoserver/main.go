@@ -18,22 +18,14 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"net"
 	"os"
-	"runtime"
-	"runtime/debug"
-	"runtime/metrics"
-	"runtime/pprof"
-	"runtime/trace"
-	"syscall"
-	"time"
 
 	"github.com/kestrel-rpc/kestrel/bench/echo"
+	"github.com/kestrel-rpc/kestrel/bench/internal/benchproc"
 )
 
 func main() {
@@ -43,12 +35,12 @@ func main() {
 	traceFile := flag.String("trace", "", "write an execution trace to this file")
 	schedLat := flag.Bool("schedlat", false, "print scheduling latency quantiles on stderr at exit")
 	flag.Parse()
-	stop, err := startProfiles(*cpuProfile, *traceFile)
+	stop, err := benchproc.StartProfiles(*cpuProfile, *traceFile)
 	if err == nil {
 		err = run(*impl, *addr)
 		err = errors.Join(err, stop())
 		if *schedLat {
-			printSchedLatency(os.Stderr, *impl)
+			benchproc.PrintSchedLatency(os.Stderr, *impl)
 		}
 	}
 	if err != nil {
@@ -57,82 +49,8 @@ func main() {
 	}
 }
 
-// printSchedLatency writes quantiles of /sched/latencies:seconds since the process started.
-func printSchedLatency(w io.Writer, impl string) {
-	s := []metrics.Sample{{Name: "/sched/latencies:seconds"}}
-	metrics.Read(s)
-	if s[0].Value.Kind() != metrics.KindFloat64Histogram {
-		return
-	}
-	h := s[0].Value.Float64Histogram()
-	var total uint64
-	for _, c := range h.Counts {
-		total += c
-	}
-	if total == 0 {
-		return
-	}
-	fmt.Fprintf(w, "schedlat %s: %d goroutine starts", impl, total)
-	for _, q := range []float64{0.5, 0.9, 0.99, 0.999, 1} {
-		want := uint64(q * float64(total))
-		var seen uint64
-		for i, c := range h.Counts {
-			seen += c
-			if seen >= want && c > 0 {
-				// Buckets[i+1] is the bucket's upper bound.
-				fmt.Fprintf(w, " q%g<=%v", q, time.Duration(h.Buckets[i+1]*1e9))
-				break
-			}
-		}
-	}
-	fmt.Fprintln(w)
-}
-
-// startProfiles starts the CPU profile and the execution trace that are asked for; stop ends and writes
-// them.
-func startProfiles(cpuProfile, traceFile string) (stop func() error, err error) {
-	var files []*os.File
-	var stops []func()
-	stop = func() error {
-		for _, s := range stops {
-			s()
-		}
-		var errs []error
-		for _, f := range files {
-			errs = append(errs, f.Close())
-		}
-		return errors.Join(errs...)
-	}
-	if cpuProfile != "" {
-		f, err := os.Create(cpuProfile)
-		if err != nil {
-			return nil, err
-		}
-		files = append(files, f)
-		if err := pprof.StartCPUProfile(f); err != nil {
-			_ = stop()
-			return nil, err
-		}
-		stops = append(stops, pprof.StopCPUProfile)
-	}
-	if traceFile != "" {
-		f, err := os.Create(traceFile)
-		if err != nil {
-			_ = stop()
-			return nil, err
-		}
-		files = append(files, f)
-		if err := trace.Start(f); err != nil {
-			_ = stop()
-			return nil, err
-		}
-		stops = append(stops, trace.Stop)
-	}
-	return stop, nil
-}
-
 func run(impl, addr string) error {
-	raiseNoFile()
+	benchproc.RaiseNoFile() // the idle-connection run's 10 000 connections
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
@@ -143,44 +61,5 @@ func run(impl, addr string) error {
 		return err
 	}
 	defer srv.Close()
-	out := bufio.NewWriter(os.Stdout)
-	fmt.Fprintf(out, "listening %s\n", ln.Addr())
-	if err := out.Flush(); err != nil {
-		return err
-	}
-	sc := bufio.NewScanner(os.Stdin)
-	for sc.Scan() {
-		switch cmd := sc.Text(); cmd {
-		case "gc":
-			runtime.GC()
-			debug.FreeOSMemory()
-			fallthrough
-		case "stats":
-			var m runtime.MemStats
-			runtime.ReadMemStats(&m)
-			fmt.Fprintf(out, "stats mallocs=%d heap=%d goroutines=%d\n", m.Mallocs, m.HeapInuse, runtime.NumGoroutine())
-		default:
-			fmt.Fprintf(out, "error unknown command %q\n", cmd)
-		}
-		if err := out.Flush(); err != nil {
-			return err
-		}
-	}
-	return sc.Err()
-}
-
-// raiseNoFile lifts RLIMIT_NOFILE so the idle-connection run's 10 000 connections fit (root may raise
-// the hard limit too; otherwise the soft limit goes up to the hard one).
-func raiseNoFile() {
-	var lim syscall.Rlimit
-	if syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim) != nil {
-		return
-	}
-	const want = 1 << 17
-	if lim.Cur >= want {
-		return
-	}
-	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &syscall.Rlimit{Cur: want, Max: max(want, lim.Max)}); err != nil {
-		_ = syscall.Setrlimit(syscall.RLIMIT_NOFILE, &syscall.Rlimit{Cur: lim.Max, Max: lim.Max})
-	}
+	return benchproc.ServeCommands(ln.Addr(), os.Stdin, os.Stdout)
 }

@@ -7,7 +7,9 @@
 package bench
 
 import (
+	"context"
 	"fmt"
+	"sync"
 
 	"github.com/kestrel-rpc/kestrel/thrift"
 )
@@ -42,6 +44,12 @@ func (p *Ano) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *Ano) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *Ano) FastWrite(b []byte) int {
@@ -55,7 +63,8 @@ func (p *Ano) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *Ano) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -237,6 +246,12 @@ func (p *MyTest) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *MyTest) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *MyTest) FastWrite(b []byte) int {
@@ -251,12 +266,14 @@ func (p *MyTest) FastWrite(b []byte) int {
 		off += p.Ano.FastWrite(b[off:])
 	}
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 3)
-	off += thrift.Binary.WriteI64List(b[off:], p.Nums) // SIMD byte swap
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.I64, len(p.Nums))
+	off += thrift.Binary.WriteI64s(b[off:], p.Nums) // SIMD byte swap
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *MyTest) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -552,6 +569,19 @@ func (p *Address) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *Address) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 8 // STOP and the fixed-size fields always written
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Street)
+	l += 3 + thrift.Binary.StringLengthNocopy(p.City)
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Country)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *Address) FastWrite(b []byte) int {
@@ -571,7 +601,8 @@ func (p *Address) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *Address) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -964,6 +995,36 @@ func (p *Mixed) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *Mixed) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 52 // STOP and the fixed-size fields always written
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Name)
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Email)
+	l += 3
+	l += 6
+	for k1, e2 := range p.Labels {
+		l += thrift.Binary.StringLengthNocopy(k1)
+		l += thrift.Binary.StringLengthNocopy(e2)
+	}
+	l += 3
+	l += 5
+	for _, e3 := range p.Tags {
+		l += thrift.Binary.StringLengthNocopy(e3)
+	}
+	if p.Address != nil {
+		l += 3 + p.Address.BLengthNocopy()
+	}
+	if p.Nickname != nil {
+		l += 3 + thrift.Binary.StringLengthNocopy(*p.Nickname)
+	}
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Bio)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *Mixed) FastWrite(b []byte) int {
@@ -1012,7 +1073,8 @@ func (p *Mixed) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *Mixed) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -1669,6 +1731,18 @@ func (p *Item) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *Item) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 30 // STOP and the fixed-size fields always written
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Name)
+	l += 3 + 5 + len(p.Codes)*4
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *Item) FastWrite(b []byte) int {
@@ -1685,12 +1759,14 @@ func (p *Item) FastWrite(b []byte) int {
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRING, 2)
 	off += thrift.Binary.WriteString(b[off:], p.Name)
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 5)
-	off += thrift.Binary.WriteI32List(b[off:], p.Codes) // SIMD byte swap
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.I32, len(p.Codes))
+	off += thrift.Binary.WriteI32s(b[off:], p.Codes) // SIMD byte swap
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *Item) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -1714,7 +1790,8 @@ func (p *Item) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, linked 
 	linked += 4 + len(p.Name) - n1
 	off += n1
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 5)
-	off += thrift.Binary.WriteI32List(b[off:], p.Codes) // SIMD byte swap
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.I32, len(p.Codes))
+	off += thrift.Binary.WriteI32s(b[off:], p.Codes) // SIMD byte swap
 	return off + thrift.Binary.WriteFieldStop(b[off:]), linked
 }
 
@@ -2009,6 +2086,22 @@ func (p *Nested) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *Nested) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 12 // STOP and the fixed-size fields always written
+	l += 3
+	l += 5
+	for _, e1 := range p.Items {
+		l += e1.BLengthNocopy()
+	}
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Owner)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *Nested) FastWrite(b []byte) int {
@@ -2029,7 +2122,8 @@ func (p *Nested) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *Nested) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -2290,6 +2384,17 @@ func (p *BinaryPayload) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *BinaryPayload) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	l += 3 + thrift.Binary.BinaryLengthNocopy(p.Data)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *BinaryPayload) FastWrite(b []byte) int {
@@ -2303,7 +2408,8 @@ func (p *BinaryPayload) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *BinaryPayload) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -2469,6 +2575,12 @@ func (p *I64List) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *I64List) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *I64List) FastWrite(b []byte) int {
@@ -2477,12 +2589,14 @@ func (p *I64List) FastWrite(b []byte) int {
 	}
 	off := 0
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 1)
-	off += thrift.Binary.WriteI64List(b[off:], p.V) // SIMD byte swap
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.I64, len(p.V))
+	off += thrift.Binary.WriteI64s(b[off:], p.V) // SIMD byte swap
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *I64List) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -2658,6 +2772,12 @@ func (p *I32List) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *I32List) BLengthNocopy() int {
+	return p.BLength() // nothing to link
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *I32List) FastWrite(b []byte) int {
@@ -2666,12 +2786,14 @@ func (p *I32List) FastWrite(b []byte) int {
 	}
 	off := 0
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 1)
-	off += thrift.Binary.WriteI32List(b[off:], p.V) // SIMD byte swap
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.I32, len(p.V))
+	off += thrift.Binary.WriteI32s(b[off:], p.V) // SIMD byte swap
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *I32List) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -2844,6 +2966,17 @@ func (p *Echo) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *Echo) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	l += 3 + thrift.Binary.StringLengthNocopy(p.Msg)
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *Echo) FastWrite(b []byte) int {
@@ -2857,7 +2990,8 @@ func (p *Echo) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *Echo) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -3027,6 +3161,19 @@ func (p *EchoServiceEchoArgs) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *EchoServiceEchoArgs) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.Req != nil {
+		l += 3 + p.Req.BLengthNocopy()
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *EchoServiceEchoArgs) FastWrite(b []byte) int {
@@ -3042,7 +3189,8 @@ func (p *EchoServiceEchoArgs) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *EchoServiceEchoArgs) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -3220,6 +3368,19 @@ func (p *EchoServiceEchoResult) BLength() int {
 	return l
 }
 
+// BLengthNocopy returns the bytes FastWriteNocopy writes into its buffer: BLength() without the strings
+// and binaries of at least thrift.NocopyThreshold bytes, which it links (see thrift.NocopyCodec).
+func (p *EchoServiceEchoResult) BLengthNocopy() int {
+	if p == nil {
+		return 1
+	}
+	l := 1 // STOP and the fixed-size fields always written
+	if p.Success != nil {
+		l += 3 + p.Success.BLengthNocopy()
+	}
+	return l
+}
+
 // FastWrite writes p in the Thrift Binary protocol into b, which must hold BLength() bytes, and
 // returns the bytes written. Fixed-size fields come first.
 func (p *EchoServiceEchoResult) FastWrite(b []byte) int {
@@ -3235,7 +3396,8 @@ func (p *EchoServiceEchoResult) FastWrite(b []byte) int {
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
-// bytes are linked through w instead of copied (see thrift.NocopyCodec). It returns BLength().
+// bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
+// thrift.NocopyCodec). It returns BLength().
 func (p *EchoServiceEchoResult) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	n, linked := p.FastWriteNocopyParts(b, w)
 	return n + linked
@@ -3380,10 +3542,73 @@ func (p *EchoServiceEchoResult) compactRead(b []byte, depth int) (int, error) {
 	return off, nil
 }
 
+// Reset clears p for reuse, as NewEchoServiceEchoArgs would return it.
+func (p *EchoServiceEchoArgs) Reset() {
+	*p = EchoServiceEchoArgs{}
+}
+
+// Reset clears p for reuse, as NewEchoServiceEchoResult would return it.
+func (p *EchoServiceEchoResult) Reset() {
+	*p = EchoServiceEchoResult{}
+}
+
+// EchoService is the handler interface of service EchoService: a server calls it for each request, and EchoServiceClient
+// implements it by calling a remote server.
+type EchoService interface {
+	Echo(ctx context.Context, req *Echo) (ret *Echo, err error)
+}
+
+// EchoServiceClient calls service EchoService through a thrift.Caller, usually a *client.Client built with
+// EchoServiceServiceInfo (the generated sub-package's NewClient does that). It is safe for concurrent use.
+type EchoServiceClient struct {
+	c thrift.Caller
+}
+
+// NewEchoServiceClient returns the client of service EchoService that makes its calls through c.
+func NewEchoServiceClient(c thrift.Caller) *EchoServiceClient {
+	return &EchoServiceClient{c: c}
+}
+
+// echoServiceEchoCall holds the args and result of one echo call, pooled across calls.
+type echoServiceEchoCall struct {
+	args   EchoServiceEchoArgs
+	result EchoServiceEchoResult
+}
+
+var echoServiceEchoCalls = sync.Pool{New: func() any { return new(echoServiceEchoCall) }}
+
+// Echo calls echo.
+func (p *EchoServiceClient) Echo(ctx context.Context, req *Echo) (ret *Echo, err error) {
+	call := echoServiceEchoCalls.Get().(*echoServiceEchoCall)
+	call.args.Req = req
+	err = p.c.Call(ctx, "echo", &call.args, &call.result)
+	res := call.result
+	*call = echoServiceEchoCall{}
+	echoServiceEchoCalls.Put(call)
+	if err != nil {
+		return
+	}
+	if res.Success == nil {
+		return ret, thrift.NewApplicationException(thrift.MissingResult, "echo failed: unknown result")
+	}
+	return res.Success, nil
+}
+
+// echoServiceEchoHandler serves echo: the thrift.MethodInfo Handler of EchoServiceServiceInfo.
+func echoServiceEchoHandler(ctx context.Context, handler any, args, result thrift.FastCodec) error {
+	a := args.(*EchoServiceEchoArgs)
+	ret, err := handler.(EchoService).Echo(ctx, a.Req)
+	if err != nil {
+		return err
+	}
+	result.(*EchoServiceEchoResult).Success = ret
+	return nil
+}
+
 // EchoServiceServiceInfo describes service EchoService for the RPC core: its methods, the base service's included.
 var EchoServiceServiceInfo = &thrift.ServiceInfo{
 	Name: "EchoService",
 	Methods: []thrift.MethodInfo{
-		{Name: "echo", NewArgs: func() thrift.FastCodec { return NewEchoServiceEchoArgs() }, NewResult: func() thrift.FastCodec { return NewEchoServiceEchoResult() }},
+		{Name: "echo", NewArgs: func() thrift.FastCodec { return NewEchoServiceEchoArgs() }, NewResult: func() thrift.FastCodec { return NewEchoServiceEchoResult() }, Handler: echoServiceEchoHandler},
 	},
 }
