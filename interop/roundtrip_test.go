@@ -16,11 +16,13 @@ import (
 
 var seeds = flag.Int("interop.seeds", 30, "random values per struct type, protocol and direction")
 
-// kcodec is what Kestrel generates with `-protocol both`: thrift.FastCodec and thrift.CompactCodec.
+// kcodec is what Kestrel generates with `-protocol both`: thrift.FastCodec, thrift.Appender and
+// thrift.CompactCodec.
 type kcodec interface {
 	BLength() int
 	FastWrite(b []byte) int
 	FastRead(b []byte) (int, error)
+	FastAppend(b []byte) []byte
 	CompactLength() int
 	CompactWrite(b []byte) int
 	CompactRead(b []byte) (int, error)
@@ -51,6 +53,18 @@ var protos = []wireProto{
 		length: kcodec.BLength,
 		write:  kcodec.FastWrite,
 		read:   kcodec.FastRead,
+	},
+	{
+		// Binary again, written by the one-pass FastAppend (fields holding maps come last).
+		name:   "binary-append",
+		apache: func(t thrift.TTransport) thrift.TProtocol { return thrift.NewTBinaryProtocolConf(t, nil) },
+		length: kcodec.BLength,
+		write: func(v kcodec, b []byte) int {
+			a := v.FastAppend(nil)
+			copy(b, a)
+			return len(a)
+		},
+		read: kcodec.FastRead,
 	},
 	{
 		name:   "compact",

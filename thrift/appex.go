@@ -69,6 +69,13 @@ func (e *ApplicationException) FastWrite(b []byte) int {
 	return n + Binary.WriteFieldStop(b[n:])
 }
 
+// FastAppend appends the exception as a Binary struct to b (Appender).
+func (e *ApplicationException) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = Grow(b, off, e.BLength())
+	return b[:off+e.FastWrite(b[off:])]
+}
+
 // FastRead reads a Binary struct into e, skipping unknown fields. A field of the wrong type is skipped
 // like an unknown one, as Apache Thrift does.
 func (e *ApplicationException) FastRead(b []byte) (int, error) {

@@ -13,6 +13,9 @@ func TestApplicationExceptionWire(t *testing.T) {
 	if n := e.FastWrite(b); n != len(wantBinary) || string(b) != string(wantBinary) {
 		t.Fatalf("FastWrite = % x, want % x", b[:n], wantBinary)
 	}
+	if a := e.FastAppend([]byte{9}); string(a) != "\x09"+string(wantBinary) {
+		t.Fatalf("FastAppend = % x, want 09 % x", a, wantBinary)
+	}
 	// Compact: field 1 (0x18), string, field 2 (0x15), zigzag 1 = 0x02, STOP.
 	wantCompact := hx(0x18, 19, "no such method: Foo", 0x15, 0x02, 0)
 	c := make([]byte, e.CompactLength())

@@ -22,13 +22,18 @@
 // with WriteDirect instead of copying them, and NocopyCodec.BLengthNocopy sizes the Malloc without them,
 // so a large payload never has to fit in the buffer's blocks.
 //
+// Size first suits a linked buffer, where Malloc wants the size, but it ranges each map twice, and
+// ranging a Go map has a fixed cost larger than writing a few short entries. Appender.FastAppend
+// encodes into a []byte in one pass instead: the fields without maps are sized and written as
+// FastWrite does, then the fields holding maps grow the slice (Grow) an entry at a time.
+//
 // Lists of i64 and i32 are byte-swapped in bulk by internal/simd (WriteI64s, ReadI64List, ...), in one
 // call from generated code into the assembly kernel.
 //
 // # Contract for generated code
 //
-// Generated files declare `const _ = thrift.SupportPackageIsVersion1`. Structs implement FastCodec and
-// NocopyCodec for the Binary protocol, and CompactCodec when Compact support is generated. They call the
+// Generated files declare `const _ = thrift.SupportPackageIsVersion1`. Structs implement FastCodec,
+// NocopyCodec and Appender for the Binary protocol, and CompactCodec when Compact support is generated. They call the
 // Binary and Compact values' methods for every item, the size constants (I64Length, FieldBeginLength,
 // ...) and the Length methods for sizes, Skip for unknown fields, NewRequiredFieldError and
 // NewUnionError for semantic errors, and describe services with ServiceInfo/MethodInfo.

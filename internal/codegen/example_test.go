@@ -38,6 +38,7 @@ service EchoService { Echo echo(1: Echo req) }
 	// func (p *Echo) BLength() int {
 	// func (p *Echo) BLengthNocopy() int {
 	// func (p *Echo) FastWrite(b []byte) int {
+	// func (p *Echo) FastAppend(b []byte) []byte {
 	// func (p *Echo) FastWriteNocopy(b []byte, w thrift.NocopyWriter) int {
 	// func (p *Echo) FastWriteNocopyParts(b []byte, w thrift.NocopyWriter) (n, linked int) {
 	// func (p *Echo) FastRead(b []byte) (int, error) {

@@ -83,6 +83,8 @@ func (m *fileModel) printBinary(p *printer, s *structModel) {
 	p.P("}")
 	p.P()
 
+	m.printAppend(p, s)
+
 	// FastWriteNocopy.
 	p.tmp = 0
 	p.Pf("// FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold")

@@ -69,6 +69,14 @@ func (p *HelloRequest) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *HelloRequest) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -185,6 +193,14 @@ func (p *HelloReply) FastWrite(b []byte) int {
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRING, 1)
 	off += thrift.Binary.WriteString(b[off:], p.Message)
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *HelloReply) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -313,6 +329,14 @@ func (p *NoName) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *NoName) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -438,6 +462,14 @@ func (p *GreeterSayHelloArgs) FastWrite(b []byte) int {
 		off += p.Req.FastWrite(b[off:])
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *GreeterSayHelloArgs) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -590,6 +622,14 @@ func (p *GreeterSayHelloResult) FastWrite(b []byte) int {
 		off += p.NoName.FastWrite(b[off:])
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *GreeterSayHelloResult) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold

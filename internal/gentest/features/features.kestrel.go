@@ -269,6 +269,14 @@ func (p *Defaults) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *Defaults) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -782,6 +790,14 @@ func (p *Required) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *Required) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -1270,6 +1286,14 @@ func (p *Choice) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *Choice) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -1669,6 +1693,14 @@ func (p *Oops) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *Oops) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -1896,6 +1928,14 @@ func (p *V1) FastWrite(b []byte) int {
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRING, 3)
 	off += thrift.Binary.WriteString(b[off:], p.Name)
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *V1) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -2277,6 +2317,71 @@ func (p *V2) FastWrite(b []byte) int {
 		off += e6.FastWrite(b[off:])
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+// It ranges each map once (BLength and FastWrite range it twice), so the fields holding maps are
+// written last, growing b as they go.
+func (p *V2) FastAppend(b []byte) []byte {
+	off := len(b)
+	if p == nil {
+		b = thrift.Grow(b, off, 1)
+		return b[:off+thrift.Binary.WriteFieldStop(b[off:])]
+	}
+	l := 45 // the fixed-size fields always written
+	l += 3 + 4 + len(p.Name)
+	if p.Choice != nil {
+		l += 3 + p.Choice.BLength()
+	}
+	l += 3
+	l += 5
+	for _, e1 := range p.Tags {
+		l += 4 + len(e1)
+	}
+	b = thrift.Grow(b, off, l)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I64, 1)
+	off += thrift.Binary.WriteI64(b[off:], p.Id)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.DOUBLE, 6)
+	off += thrift.Binary.WriteDouble(b[off:], p.D)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.TUUID, 7)
+	off += thrift.Binary.WriteUUID(b[off:], p.U)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.BOOL, 9)
+	off += thrift.Binary.WriteBool(b[off:], p.B)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRING, 3)
+	off += thrift.Binary.WriteString(b[off:], p.Name)
+	if p.Choice != nil {
+		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRUCT, 4)
+		off += p.Choice.FastWrite(b[off:])
+	}
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.SET, 5)
+	off += thrift.Binary.WriteSetBegin(b[off:], thrift.STRING, len(p.Tags))
+	for _, e2 := range p.Tags {
+		off += thrift.Binary.WriteString(b[off:], e2)
+	}
+	b = thrift.Grow(b, off, 8)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 2)
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.MAP, len(p.Extra))
+	for _, e3 := range p.Extra {
+		b = thrift.Grow(b, off, 6)
+		off += thrift.Binary.WriteMapBegin(b[off:], thrift.STRING, thrift.LIST, len(e3))
+		for k4, e5 := range e3 {
+			b = thrift.Grow(b, off, 4+len(k4)+5+len(e5)*4)
+			off += thrift.Binary.WriteString(b[off:], k4)
+			off += thrift.Binary.WriteListBegin(b[off:], thrift.I32, len(e5))
+			off += thrift.Binary.WriteI32s(b[off:], e5) // SIMD byte swap
+		}
+	}
+	b = thrift.Grow(b, off, 9)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.MAP, 8)
+	off += thrift.Binary.WriteMapBegin(b[off:], thrift.I32, thrift.STRUCT, len(p.Pts))
+	for k6, e7 := range p.Pts {
+		b = thrift.Grow(b, off, 4+e7.BLength())
+		off += thrift.Binary.WriteI32(b[off:], k6)
+		off += e7.FastWrite(b[off:])
+	}
+	b = thrift.Grow(b, off, 1)
+	return b[:off+thrift.Binary.WriteFieldStop(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -3723,6 +3828,272 @@ func (p *Everything) FastWrite(b []byte) int {
 		off += thrift.Binary.WriteI16(b[off:], e22)
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+// It ranges each map once (BLength and FastWrite range it twice), so the fields holding maps are
+// written last, growing b as they go.
+func (p *Everything) FastAppend(b []byte) []byte {
+	off := len(b)
+	if p == nil {
+		b = thrift.Grow(b, off, 1)
+		return b[:off+thrift.Binary.WriteFieldStop(b[off:])]
+	}
+	l := 90 // the fixed-size fields always written
+	if p.Ob != nil {
+		l += 3 + 1
+	}
+	if p.Oi8v != nil {
+		l += 3 + 1
+	}
+	if p.Odbl != nil {
+		l += 3 + 8
+	}
+	if p.Oid != nil {
+		l += 3 + 16
+	}
+	if p.Okind != nil {
+		l += 3 + 4
+	}
+	if p.Ouid != nil {
+		l += 3 + 8
+	}
+	l += 3 + 4 + len(p.Str)
+	l += 3 + 4 + len(p.Bin)
+	l += 3 + 5 + len(p.L64)*8
+	l += 3 + 5 + len(p.L32)*4
+	l += 3 + 5 + len(p.S64)*8
+	l += 3
+	l += 5
+	for _, e1 := range p.Lstr {
+		l += 4 + len(e1)
+	}
+	l += 3
+	l += 5
+	for _, e2 := range p.Lpts {
+		l += e2.BLength()
+	}
+	l += 3 + 4 + len(p.Uname)
+	l += 3 + 5 + len(p.Ids)*8
+	if p.Pt != nil {
+		l += 3 + p.Pt.BLength()
+	}
+	l += 3 + 4 + len(p.Blob)
+	if p.Obin != nil {
+		l += 3 + 4 + len(p.Obin)
+	}
+	if p.Ol64 != nil {
+		l += 3 + 5 + len(p.Ol64)*8
+	}
+	l += 3 + 5 + len(p.Lbool)*1
+	l += 3 + 5 + len(p.Ldbl)*8
+	l += 3
+	l += 5
+	for _, e3 := range p.Lli {
+		l += 5 + len(e3)*4
+	}
+	l += 3 + 5 + len(p.Skind)*4
+	l += 3
+	l += 5
+	for _, e4 := range p.Lblob {
+		l += 4 + len(e4)
+	}
+	if p.Choice != nil {
+		l += 3 + p.Choice.BLength()
+	}
+	l += 3 + 5 + len(p.Lbyte)*1
+	l += 3 + 5 + len(p.Li16)*2
+	b = thrift.Grow(b, off, l)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.BOOL, 1)
+	off += thrift.Binary.WriteBool(b[off:], p.B)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I08, 2)
+	off += thrift.Binary.WriteI8(b[off:], p.I8v)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I16, 3)
+	off += thrift.Binary.WriteI16(b[off:], p.I16v)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I32, 4)
+	off += thrift.Binary.WriteI32(b[off:], p.I32v)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I64, 5)
+	off += thrift.Binary.WriteI64(b[off:], p.I64v)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.DOUBLE, 6)
+	off += thrift.Binary.WriteDouble(b[off:], p.Dbl)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.TUUID, 9)
+	off += thrift.Binary.WriteUUID(b[off:], p.Id)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I64, 20)
+	off += thrift.Binary.WriteI64(b[off:], int64(p.Uid))
+	if p.Ob != nil {
+		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.BOOL, 26)
+		off += thrift.Binary.WriteBool(b[off:], *p.Ob)
+	}
+	if p.Oi8v != nil {
+		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I08, 27)
+		off += thrift.Binary.WriteI8(b[off:], *p.Oi8v)
+	}
+	if p.Odbl != nil {
+		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.DOUBLE, 28)
+		off += thrift.Binary.WriteDouble(b[off:], *p.Odbl)
+	}
+	if p.Oid != nil {
+		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.TUUID, 29)
+		off += thrift.Binary.WriteUUID(b[off:], *p.Oid)
+	}
+	if p.Okind != nil {
+		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I32, 30)
+		off += thrift.Binary.WriteI32(b[off:], int32(*p.Okind))
+	}
+	if p.Ouid != nil {
+		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I64, 31)
+		off += thrift.Binary.WriteI64(b[off:], int64(*p.Ouid))
+	}
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I32, -1)
+	off += thrift.Binary.WriteI32(b[off:], p.ImplicitId)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I64, 300)
+	off += thrift.Binary.WriteI64(b[off:], p.BigId)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRING, 7)
+	off += thrift.Binary.WriteString(b[off:], p.Str)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRING, 8)
+	off += thrift.Binary.WriteBinary(b[off:], p.Bin)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 10)
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.I64, len(p.L64))
+	off += thrift.Binary.WriteI64s(b[off:], p.L64) // SIMD byte swap
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 11)
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.I32, len(p.L32))
+	off += thrift.Binary.WriteI32s(b[off:], p.L32) // SIMD byte swap
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.SET, 12)
+	off += thrift.Binary.WriteSetBegin(b[off:], thrift.I64, len(p.S64))
+	off += thrift.Binary.WriteI64s(b[off:], p.S64) // SIMD byte swap
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 13)
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.STRING, len(p.Lstr))
+	for _, e5 := range p.Lstr {
+		off += thrift.Binary.WriteString(b[off:], e5)
+	}
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 14)
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.STRUCT, len(p.Lpts))
+	for _, e6 := range p.Lpts {
+		off += e6.FastWrite(b[off:])
+	}
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRING, 21)
+	off += thrift.Binary.WriteString(b[off:], string(p.Uname))
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 22)
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.I64, len(p.Ids))
+	off += thrift.Binary.WriteI64s(b[off:], []int64(p.Ids)) // SIMD byte swap
+	if p.Pt != nil {
+		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRUCT, 24)
+		off += p.Pt.FastWrite(b[off:])
+	}
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRING, 25)
+	off += thrift.Binary.WriteBinary(b[off:], []byte(p.Blob))
+	if p.Obin != nil {
+		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRING, 32)
+		off += thrift.Binary.WriteBinary(b[off:], p.Obin)
+	}
+	if p.Ol64 != nil {
+		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 33)
+		off += thrift.Binary.WriteListBegin(b[off:], thrift.I64, len(p.Ol64))
+		off += thrift.Binary.WriteI64s(b[off:], p.Ol64) // SIMD byte swap
+	}
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 34)
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.BOOL, len(p.Lbool))
+	for _, e7 := range p.Lbool {
+		off += thrift.Binary.WriteBool(b[off:], e7)
+	}
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 35)
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.DOUBLE, len(p.Ldbl))
+	for _, e8 := range p.Ldbl {
+		off += thrift.Binary.WriteDouble(b[off:], e8)
+	}
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 36)
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.LIST, len(p.Lli))
+	for _, e9 := range p.Lli {
+		off += thrift.Binary.WriteListBegin(b[off:], thrift.I32, len(e9))
+		off += thrift.Binary.WriteI32s(b[off:], e9) // SIMD byte swap
+	}
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.SET, 37)
+	off += thrift.Binary.WriteSetBegin(b[off:], thrift.I32, len(p.Skind))
+	for _, e10 := range p.Skind {
+		off += thrift.Binary.WriteI32(b[off:], int32(e10))
+	}
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 38)
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.STRING, len(p.Lblob))
+	for _, e11 := range p.Lblob {
+		off += thrift.Binary.WriteBinary(b[off:], []byte(e11))
+	}
+	if p.Choice != nil {
+		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRUCT, 39)
+		off += p.Choice.FastWrite(b[off:])
+	}
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 40)
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.I08, len(p.Lbyte))
+	for _, e12 := range p.Lbyte {
+		off += thrift.Binary.WriteI8(b[off:], e12)
+	}
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 41)
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.I16, len(p.Li16))
+	for _, e13 := range p.Li16 {
+		off += thrift.Binary.WriteI16(b[off:], e13)
+	}
+	b = thrift.Grow(b, off, 9)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.MAP, 15)
+	off += thrift.Binary.WriteMapBegin(b[off:], thrift.STRING, thrift.STRING, len(p.Mss))
+	for k14, e15 := range p.Mss {
+		b = thrift.Grow(b, off, 4+len(k14)+4+len(e15))
+		off += thrift.Binary.WriteString(b[off:], k14)
+		off += thrift.Binary.WriteString(b[off:], e15)
+	}
+	b = thrift.Grow(b, off, 9)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.MAP, 16)
+	off += thrift.Binary.WriteMapBegin(b[off:], thrift.I64, thrift.LIST, len(p.Mil))
+	for k16, e17 := range p.Mil {
+		{
+			l := 0
+			l += 8
+			l += 5
+			for _, e18 := range e17 {
+				l += 4 + len(e18)
+			}
+			b = thrift.Grow(b, off, l)
+		}
+		off += thrift.Binary.WriteI64(b[off:], k16)
+		off += thrift.Binary.WriteListBegin(b[off:], thrift.STRING, len(e17))
+		for _, e19 := range e17 {
+			off += thrift.Binary.WriteString(b[off:], e19)
+		}
+	}
+	b = thrift.Grow(b, off, 9)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.MAP, 17)
+	off += thrift.Binary.WriteMapBegin(b[off:], thrift.I32, thrift.I32, len(p.Menum))
+	for k20, e21 := range p.Menum {
+		b = thrift.Grow(b, off, 4+4)
+		off += thrift.Binary.WriteI32(b[off:], int32(k20))
+		off += thrift.Binary.WriteI32(b[off:], int32(e21))
+	}
+	b = thrift.Grow(b, off, 9)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.MAP, 18)
+	off += thrift.Binary.WriteMapBegin(b[off:], thrift.STRING, thrift.I32, len(p.Mbin))
+	for k22, e23 := range p.Mbin {
+		b = thrift.Grow(b, off, 4+len(k22)+4)
+		off += thrift.Binary.WriteString(b[off:], k22)
+		off += thrift.Binary.WriteI32(b[off:], e23)
+	}
+	b = thrift.Grow(b, off, 9)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.MAP, 19)
+	off += thrift.Binary.WriteMapBegin(b[off:], thrift.LIST, thrift.STRING, len(p.Mlist))
+	for k24, e25 := range p.Mlist {
+		b = thrift.Grow(b, off, 5+len((*k24))*4+4+len(e25))
+		off += thrift.Binary.WriteListBegin(b[off:], thrift.I32, len((*k24)))
+		off += thrift.Binary.WriteI32s(b[off:], (*k24)) // SIMD byte swap
+		off += thrift.Binary.WriteString(b[off:], e25)
+	}
+	b = thrift.Grow(b, off, 9)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.MAP, 23)
+	off += thrift.Binary.WriteMapBegin(b[off:], thrift.STRING, thrift.STRUCT, len(p.Pmap))
+	for k26, e27 := range p.Pmap {
+		b = thrift.Grow(b, off, 4+len(k26)+e27.BLength())
+		off += thrift.Binary.WriteString(b[off:], k26)
+		off += e27.FastWrite(b[off:])
+	}
+	b = thrift.Grow(b, off, 1)
+	return b[:off+thrift.Binary.WriteFieldStop(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -5997,6 +6368,14 @@ func (p *Tree) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *Tree) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -6317,6 +6696,14 @@ func (p *Big) FastWrite(b []byte) int {
 		off += p.Inner.FastWrite(b[off:])
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *Big) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -6646,6 +7033,14 @@ func (p *Echo) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *Echo) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -6843,6 +7238,14 @@ func (p *SvcEchoArgs) FastWrite(b []byte) int {
 		off += p.Req.FastWrite(b[off:])
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *SvcEchoArgs) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -7094,6 +7497,14 @@ func (p *SvcEchoResult) FastWrite(b []byte) int {
 		off += p.Nf.FastWrite(b[off:])
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *SvcEchoResult) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -7367,6 +7778,14 @@ func (p *SvcNothingArgs) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *SvcNothingArgs) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -7494,6 +7913,14 @@ func (p *SvcNothingResult) FastWrite(b []byte) int {
 	}
 	off := 0
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *SvcNothingResult) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -7655,6 +8082,14 @@ func (p *SvcAddArgs) FastWrite(b []byte) int {
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I64, 2)
 	off += thrift.Binary.WriteI64(b[off:], p.B)
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *SvcAddArgs) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -7865,6 +8300,14 @@ func (p *SvcAddResult) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *SvcAddResult) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -8057,6 +8500,14 @@ func (p *SvcFireArgs) FastWrite(b []byte) int {
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRING, 1)
 	off += thrift.Binary.WriteString(b[off:], p.What)
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *SvcFireArgs) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -8275,6 +8726,14 @@ func (p *SvcPointsArgs) FastWrite(b []byte) int {
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRING, 2)
 	off += thrift.Binary.WriteString(b[off:], p.Name)
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *SvcPointsArgs) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -8529,6 +8988,14 @@ func (p *SvcPointsResult) FastWrite(b []byte) int {
 		}
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *SvcPointsResult) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -8960,6 +9427,14 @@ func (p *ChildAliveArgs) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *ChildAliveArgs) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -9106,6 +9581,14 @@ func (p *ChildAliveResult) FastWrite(b []byte) int {
 		off += thrift.Binary.WriteBool(b[off:], *p.Success)
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *ChildAliveResult) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold

@@ -7,8 +7,8 @@ import (
 )
 
 // FuzzFastRead decodes arbitrary bytes as an Everything (every type, union and container kind). A
-// decode must never panic; when it succeeds, the value must encode to BLength bytes that decode again
-// to a value of the same size. Seeds are in testdata/fuzz/FuzzFastRead.
+// decode must never panic; when it succeeds, the value must encode (FastWrite, and FastAppend) to
+// BLength bytes that decode again to a value of the same size. Seeds are in testdata/fuzz/FuzzFastRead.
 func FuzzFastRead(f *testing.F) {
 	f.Add([]byte{0})
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -30,6 +30,14 @@ func FuzzFastRead(f *testing.F) {
 		}
 		if again.BLength() != len(b) {
 			t.Fatalf("re-decoded BLength %d, want %d", again.BLength(), len(b))
+		}
+		a := v.FastAppend([]byte{1, 2, 3})
+		if len(a) != 3+len(b) || a[0] != 1 || a[1] != 2 || a[2] != 3 {
+			t.Fatalf("FastAppend: %d bytes after a 3-byte prefix, BLength %d", len(a)-3, len(b))
+		}
+		fromAppend := new(features.Everything)
+		if m, err := fromAppend.FastRead(a[3:]); err != nil || m != len(b) || fromAppend.BLength() != len(b) {
+			t.Fatalf("decode of FastAppend's bytes: %d, %v", m, err)
 		}
 	})
 }

@@ -73,7 +73,47 @@ func CheckBinary(t testing.TB, v thrift.FastCodec, fresh func() thrift.FastCodec
 			t.Fatalf("%T: FastRead of a %d-byte prefix of %d bytes succeeded", v, i, n)
 		}
 	}
+	checkAppend(t, v, fresh, b)
 	return b
+}
+
+// checkAppend checks FastAppend: after a prefix, into a slice too short (so that it grows, once or
+// entry by entry) and into one with room to spare (so that it must not reallocate), it appends
+// BLength() bytes, leaves the prefix alone, and they are FastWrite's bytes (want) or decode to v: with
+// maps, entries come in another order and the fields holding maps are written last.
+func checkAppend(t testing.TB, v thrift.FastCodec, fresh func() thrift.FastCodec, want []byte) {
+	t.Helper()
+	a, ok := v.(thrift.Appender)
+	if !ok {
+		t.Fatalf("%T: no FastAppend", v)
+	}
+	n := len(want)
+	prefix := []byte("prefix")
+	for _, room := range []int{0, 1, n / 2, n + 64} {
+		b := make([]byte, len(prefix), len(prefix)+room)
+		copy(b, prefix)
+		out := a.FastAppend(b)
+		if len(out) != len(prefix)+n {
+			t.Fatalf("%T: FastAppend with room for %d appended %d bytes, BLength is %d", v, room, len(out)-len(prefix), n)
+		}
+		if !bytes.Equal(out[:len(prefix)], prefix) {
+			t.Fatalf("%T: FastAppend changed the bytes before it", v)
+		}
+		if room >= n && &out[0] != &b[0] {
+			t.Fatalf("%T: FastAppend reallocated with room for %d bytes, needing %d", v, room, n)
+		}
+		enc := out[len(prefix):]
+		if bytes.Equal(enc, want) {
+			continue
+		}
+		got := fresh()
+		if r, err := got.FastRead(enc); err != nil || r != n {
+			t.Fatalf("%T: FastRead of FastAppend's bytes: %d of %d bytes, %v", v, r, n, err)
+		}
+		if !reflect.DeepEqual(v, got) {
+			t.Fatalf("%T: FastAppend round trip changed the value:\n got %+v\nwant %+v", v, got, v)
+		}
+	}
 }
 
 // CheckCompact is CheckBinary for the Compact codec; v and fresh() must implement thrift.CompactCodec.

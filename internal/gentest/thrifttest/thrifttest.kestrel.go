@@ -135,6 +135,14 @@ func (p *Bonk) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *Bonk) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -361,6 +369,14 @@ func (p *Bools) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *Bools) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -584,6 +600,14 @@ func (p *Xtruct) FastWrite(b []byte) int {
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRING, 1)
 	off += thrift.Binary.WriteString(b[off:], p.StringThing)
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *Xtruct) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -891,6 +915,14 @@ func (p *Xtruct2) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *Xtruct2) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -1176,6 +1208,14 @@ func (p *Xtruct3) FastWrite(b []byte) int {
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRING, 1)
 	off += thrift.Binary.WriteString(b[off:], p.StringThing)
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *Xtruct3) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -1484,6 +1524,40 @@ func (p *Insanity) FastWrite(b []byte) int {
 		off += e3.FastWrite(b[off:])
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+// It ranges each map once (BLength and FastWrite range it twice), so the fields holding maps are
+// written last, growing b as they go.
+func (p *Insanity) FastAppend(b []byte) []byte {
+	off := len(b)
+	if p == nil {
+		b = thrift.Grow(b, off, 1)
+		return b[:off+thrift.Binary.WriteFieldStop(b[off:])]
+	}
+	l := 0 // the fixed-size fields always written
+	l += 3
+	l += 5
+	for _, e1 := range p.Xtructs {
+		l += e1.BLength()
+	}
+	b = thrift.Grow(b, off, l)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 2)
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.STRUCT, len(p.Xtructs))
+	for _, e2 := range p.Xtructs {
+		off += e2.FastWrite(b[off:])
+	}
+	b = thrift.Grow(b, off, 9)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.MAP, 1)
+	off += thrift.Binary.WriteMapBegin(b[off:], thrift.I32, thrift.I64, len(p.UserMap))
+	for k3, e4 := range p.UserMap {
+		b = thrift.Grow(b, off, 4+8)
+		off += thrift.Binary.WriteI32(b[off:], int32(k3))
+		off += thrift.Binary.WriteI64(b[off:], int64(e4))
+	}
+	b = thrift.Grow(b, off, 1)
+	return b[:off+thrift.Binary.WriteFieldStop(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -1932,6 +2006,73 @@ func (p *CrazyNesting) FastWrite(b []byte) int {
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRING, 4)
 	off += thrift.Binary.WriteBinary(b[off:], p.BinaryField)
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+// It ranges each map once (BLength and FastWrite range it twice), so the fields holding maps are
+// written last, growing b as they go.
+func (p *CrazyNesting) FastAppend(b []byte) []byte {
+	off := len(b)
+	if p == nil {
+		b = thrift.Grow(b, off, 1)
+		return b[:off+thrift.Binary.WriteFieldStop(b[off:])]
+	}
+	l := 19 // the fixed-size fields always written
+	l += 3 + 4 + len(p.StringField)
+	l += 3 + 4 + len(p.BinaryField)
+	b = thrift.Grow(b, off, l)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.TUUID, 5)
+	off += thrift.Binary.WriteUUID(b[off:], p.UuidField)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRING, 1)
+	off += thrift.Binary.WriteString(b[off:], p.StringField)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRING, 4)
+	off += thrift.Binary.WriteBinary(b[off:], p.BinaryField)
+	if p.SetField != nil {
+		b = thrift.Grow(b, off, 8)
+		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.SET, 2)
+		off += thrift.Binary.WriteSetBegin(b[off:], thrift.STRUCT, len(p.SetField))
+		for _, e1 := range p.SetField {
+			a2 := e1.FastAppend(b[:off])
+			off, b = len(a2), a2[:cap(a2)]
+		}
+	}
+	b = thrift.Grow(b, off, 8)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 3)
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.MAP, len(p.ListField))
+	for _, e3 := range p.ListField {
+		b = thrift.Grow(b, off, 6)
+		off += thrift.Binary.WriteMapBegin(b[off:], thrift.SET, thrift.MAP, len(e3))
+		for k4, e5 := range e3 {
+			b = thrift.Grow(b, off, 5+len((*k4))*4)
+			off += thrift.Binary.WriteSetBegin(b[off:], thrift.I32, len((*k4)))
+			off += thrift.Binary.WriteI32s(b[off:], (*k4)) // SIMD byte swap
+			b = thrift.Grow(b, off, 6)
+			off += thrift.Binary.WriteMapBegin(b[off:], thrift.I32, thrift.SET, len(e5))
+			for k6, e7 := range e5 {
+				b = thrift.Grow(b, off, 4)
+				off += thrift.Binary.WriteI32(b[off:], k6)
+				b = thrift.Grow(b, off, 5)
+				off += thrift.Binary.WriteSetBegin(b[off:], thrift.LIST, len(e7))
+				for _, e8 := range e7 {
+					b = thrift.Grow(b, off, 5)
+					off += thrift.Binary.WriteListBegin(b[off:], thrift.MAP, len(e8))
+					for _, e9 := range e8 {
+						b = thrift.Grow(b, off, 6)
+						off += thrift.Binary.WriteMapBegin(b[off:], thrift.STRUCT, thrift.STRING, len(e9))
+						for k10, e11 := range e9 {
+							a12 := k10.FastAppend(b[:off])
+							off, b = len(a12), a12[:cap(a12)]
+							b = thrift.Grow(b, off, 4+len(e11))
+							off += thrift.Binary.WriteString(b[off:], e11)
+						}
+					}
+				}
+			}
+		}
+	}
+	b = thrift.Grow(b, off, 1)
+	return b[:off+thrift.Binary.WriteFieldStop(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -2698,6 +2839,59 @@ func (p *SomeUnion) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+// It ranges each map once (BLength and FastWrite range it twice), so the fields holding maps are
+// written last, growing b as they go.
+func (p *SomeUnion) FastAppend(b []byte) []byte {
+	off := len(b)
+	if p == nil {
+		b = thrift.Grow(b, off, 1)
+		return b[:off+thrift.Binary.WriteFieldStop(b[off:])]
+	}
+	l := 0 // the fixed-size fields always written
+	if p.I32Thing != nil {
+		l += 3 + 4
+	}
+	if p.StringThing != nil {
+		l += 3 + 4 + len(*p.StringThing)
+	}
+	if p.XtructThing != nil {
+		l += 3 + p.XtructThing.BLength()
+	}
+	b = thrift.Grow(b, off, l)
+	if p.I32Thing != nil {
+		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I32, 3)
+		off += thrift.Binary.WriteI32(b[off:], *p.I32Thing)
+	}
+	if p.StringThing != nil {
+		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRING, 2)
+		off += thrift.Binary.WriteString(b[off:], *p.StringThing)
+	}
+	if p.XtructThing != nil {
+		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRUCT, 4)
+		off += p.XtructThing.FastWrite(b[off:])
+	}
+	if p.MapThing != nil {
+		b = thrift.Grow(b, off, 9)
+		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.MAP, 1)
+		off += thrift.Binary.WriteMapBegin(b[off:], thrift.I32, thrift.I64, len(p.MapThing))
+		for k1, e2 := range p.MapThing {
+			b = thrift.Grow(b, off, 4+8)
+			off += thrift.Binary.WriteI32(b[off:], int32(k1))
+			off += thrift.Binary.WriteI64(b[off:], int64(e2))
+		}
+	}
+	if p.InsanityThing != nil {
+		b = thrift.Grow(b, off, 3)
+		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRUCT, 5)
+		a3 := p.InsanityThing.FastAppend(b[:off])
+		off, b = len(a3), a3[:cap(a3)]
+	}
+	b = thrift.Grow(b, off, 1)
+	return b[:off+thrift.Binary.WriteFieldStop(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -3107,6 +3301,14 @@ func (p *Xception) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *Xception) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -3353,6 +3555,14 @@ func (p *Xception2) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *Xception2) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -3562,6 +3772,14 @@ func (p *EmptyStruct) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *EmptyStruct) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -3708,6 +3926,14 @@ func (p *OneField) FastWrite(b []byte) int {
 		off += p.Field.FastWrite(b[off:])
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *OneField) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -3879,6 +4105,14 @@ func (p *ThriftTestTestVoidArgs) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *ThriftTestTestVoidArgs) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -4006,6 +4240,14 @@ func (p *ThriftTestTestVoidResult) FastWrite(b []byte) int {
 	}
 	off := 0
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *ThriftTestTestVoidResult) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -4162,6 +4404,14 @@ func (p *ThriftTestTestStringArgs) FastWrite(b []byte) int {
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRING, 1)
 	off += thrift.Binary.WriteString(b[off:], p.Thing)
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *ThriftTestTestStringArgs) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -4361,6 +4611,14 @@ func (p *ThriftTestTestStringResult) FastWrite(b []byte) int {
 		off += thrift.Binary.WriteString(b[off:], *p.Success)
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *ThriftTestTestStringResult) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -4563,6 +4821,14 @@ func (p *ThriftTestTestBoolArgs) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *ThriftTestTestBoolArgs) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -4736,6 +5002,14 @@ func (p *ThriftTestTestBoolResult) FastWrite(b []byte) int {
 		off += thrift.Binary.WriteBool(b[off:], *p.Success)
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *ThriftTestTestBoolResult) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -4919,6 +5193,14 @@ func (p *ThriftTestTestByteArgs) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *ThriftTestTestByteArgs) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -5099,6 +5381,14 @@ func (p *ThriftTestTestByteResult) FastWrite(b []byte) int {
 		off += thrift.Binary.WriteI8(b[off:], *p.Success)
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *ThriftTestTestByteResult) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -5289,6 +5579,14 @@ func (p *ThriftTestTestI32Args) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *ThriftTestTestI32Args) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -5469,6 +5767,14 @@ func (p *ThriftTestTestI32Result) FastWrite(b []byte) int {
 		off += thrift.Binary.WriteI32(b[off:], *p.Success)
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *ThriftTestTestI32Result) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -5659,6 +5965,14 @@ func (p *ThriftTestTestI64Args) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *ThriftTestTestI64Args) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -5839,6 +6153,14 @@ func (p *ThriftTestTestI64Result) FastWrite(b []byte) int {
 		off += thrift.Binary.WriteI64(b[off:], *p.Success)
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *ThriftTestTestI64Result) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -6029,6 +6351,14 @@ func (p *ThriftTestTestDoubleArgs) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *ThriftTestTestDoubleArgs) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -6209,6 +6539,14 @@ func (p *ThriftTestTestDoubleResult) FastWrite(b []byte) int {
 		off += thrift.Binary.WriteDouble(b[off:], *p.Success)
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *ThriftTestTestDoubleResult) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -6408,6 +6746,14 @@ func (p *ThriftTestTestBinaryArgs) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *ThriftTestTestBinaryArgs) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -6603,6 +6949,14 @@ func (p *ThriftTestTestBinaryResult) FastWrite(b []byte) int {
 		off += thrift.Binary.WriteBinary(b[off:], p.Success)
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *ThriftTestTestBinaryResult) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -6803,6 +7157,14 @@ func (p *ThriftTestTestUuidArgs) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *ThriftTestTestUuidArgs) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -6983,6 +7345,14 @@ func (p *ThriftTestTestUuidResult) FastWrite(b []byte) int {
 		off += thrift.Binary.WriteUUID(b[off:], *p.Success)
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *ThriftTestTestUuidResult) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -7186,6 +7556,14 @@ func (p *ThriftTestTestStructArgs) FastWrite(b []byte) int {
 		off += p.Thing.FastWrite(b[off:])
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *ThriftTestTestStructArgs) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -7393,6 +7771,14 @@ func (p *ThriftTestTestStructResult) FastWrite(b []byte) int {
 		off += p.Success.FastWrite(b[off:])
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *ThriftTestTestStructResult) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -7612,6 +7998,14 @@ func (p *ThriftTestTestNestArgs) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *ThriftTestTestNestArgs) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -7817,6 +8211,14 @@ func (p *ThriftTestTestNestResult) FastWrite(b []byte) int {
 		off += p.Success.FastWrite(b[off:])
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *ThriftTestTestNestResult) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -8027,6 +8429,30 @@ func (p *ThriftTestTestMapArgs) FastWrite(b []byte) int {
 		off += thrift.Binary.WriteI32(b[off:], e2)
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+// It ranges each map once (BLength and FastWrite range it twice), so the fields holding maps are
+// written last, growing b as they go.
+func (p *ThriftTestTestMapArgs) FastAppend(b []byte) []byte {
+	off := len(b)
+	if p == nil {
+		b = thrift.Grow(b, off, 1)
+		return b[:off+thrift.Binary.WriteFieldStop(b[off:])]
+	}
+	l := 0 // the fixed-size fields always written
+	b = thrift.Grow(b, off, l)
+	b = thrift.Grow(b, off, 9)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.MAP, 1)
+	off += thrift.Binary.WriteMapBegin(b[off:], thrift.I32, thrift.I32, len(p.Thing))
+	for k1, e2 := range p.Thing {
+		b = thrift.Grow(b, off, 4+4)
+		off += thrift.Binary.WriteI32(b[off:], k1)
+		off += thrift.Binary.WriteI32(b[off:], e2)
+	}
+	b = thrift.Grow(b, off, 1)
+	return b[:off+thrift.Binary.WriteFieldStop(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -8255,6 +8681,32 @@ func (p *ThriftTestTestMapResult) FastWrite(b []byte) int {
 		}
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+// It ranges each map once (BLength and FastWrite range it twice), so the fields holding maps are
+// written last, growing b as they go.
+func (p *ThriftTestTestMapResult) FastAppend(b []byte) []byte {
+	off := len(b)
+	if p == nil {
+		b = thrift.Grow(b, off, 1)
+		return b[:off+thrift.Binary.WriteFieldStop(b[off:])]
+	}
+	l := 0 // the fixed-size fields always written
+	b = thrift.Grow(b, off, l)
+	if p.Success != nil {
+		b = thrift.Grow(b, off, 9)
+		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.MAP, 0)
+		off += thrift.Binary.WriteMapBegin(b[off:], thrift.I32, thrift.I32, len(p.Success))
+		for k1, e2 := range p.Success {
+			b = thrift.Grow(b, off, 4+4)
+			off += thrift.Binary.WriteI32(b[off:], k1)
+			off += thrift.Binary.WriteI32(b[off:], e2)
+		}
+	}
+	b = thrift.Grow(b, off, 1)
+	return b[:off+thrift.Binary.WriteFieldStop(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -8508,6 +8960,30 @@ func (p *ThriftTestTestStringMapArgs) FastWrite(b []byte) int {
 		off += thrift.Binary.WriteString(b[off:], e2)
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+// It ranges each map once (BLength and FastWrite range it twice), so the fields holding maps are
+// written last, growing b as they go.
+func (p *ThriftTestTestStringMapArgs) FastAppend(b []byte) []byte {
+	off := len(b)
+	if p == nil {
+		b = thrift.Grow(b, off, 1)
+		return b[:off+thrift.Binary.WriteFieldStop(b[off:])]
+	}
+	l := 0 // the fixed-size fields always written
+	b = thrift.Grow(b, off, l)
+	b = thrift.Grow(b, off, 9)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.MAP, 1)
+	off += thrift.Binary.WriteMapBegin(b[off:], thrift.STRING, thrift.STRING, len(p.Thing))
+	for k1, e2 := range p.Thing {
+		b = thrift.Grow(b, off, 4+len(k1)+4+len(e2))
+		off += thrift.Binary.WriteString(b[off:], k1)
+		off += thrift.Binary.WriteString(b[off:], e2)
+	}
+	b = thrift.Grow(b, off, 1)
+	return b[:off+thrift.Binary.WriteFieldStop(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -8779,6 +9255,32 @@ func (p *ThriftTestTestStringMapResult) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+// It ranges each map once (BLength and FastWrite range it twice), so the fields holding maps are
+// written last, growing b as they go.
+func (p *ThriftTestTestStringMapResult) FastAppend(b []byte) []byte {
+	off := len(b)
+	if p == nil {
+		b = thrift.Grow(b, off, 1)
+		return b[:off+thrift.Binary.WriteFieldStop(b[off:])]
+	}
+	l := 0 // the fixed-size fields always written
+	b = thrift.Grow(b, off, l)
+	if p.Success != nil {
+		b = thrift.Grow(b, off, 9)
+		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.MAP, 0)
+		off += thrift.Binary.WriteMapBegin(b[off:], thrift.STRING, thrift.STRING, len(p.Success))
+		for k1, e2 := range p.Success {
+			b = thrift.Grow(b, off, 4+len(k1)+4+len(e2))
+			off += thrift.Binary.WriteString(b[off:], k1)
+			off += thrift.Binary.WriteString(b[off:], e2)
+		}
+	}
+	b = thrift.Grow(b, off, 1)
+	return b[:off+thrift.Binary.WriteFieldStop(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -9040,6 +9542,14 @@ func (p *ThriftTestTestSetArgs) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *ThriftTestTestSetArgs) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -9239,6 +9749,14 @@ func (p *ThriftTestTestSetResult) FastWrite(b []byte) int {
 		off += thrift.Binary.WriteI32s(b[off:], p.Success) // SIMD byte swap
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *ThriftTestTestSetResult) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -9452,6 +9970,14 @@ func (p *ThriftTestTestListArgs) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *ThriftTestTestListArgs) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -9651,6 +10177,14 @@ func (p *ThriftTestTestListResult) FastWrite(b []byte) int {
 		off += thrift.Binary.WriteI32s(b[off:], p.Success) // SIMD byte swap
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *ThriftTestTestListResult) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -9859,6 +10393,14 @@ func (p *ThriftTestTestEnumArgs) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *ThriftTestTestEnumArgs) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -10039,6 +10581,14 @@ func (p *ThriftTestTestEnumResult) FastWrite(b []byte) int {
 		off += thrift.Binary.WriteI32(b[off:], int32(*p.Success))
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *ThriftTestTestEnumResult) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -10231,6 +10781,14 @@ func (p *ThriftTestTestTypedefArgs) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *ThriftTestTestTypedefArgs) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -10411,6 +10969,14 @@ func (p *ThriftTestTestTypedefResult) FastWrite(b []byte) int {
 		off += thrift.Binary.WriteI64(b[off:], int64(*p.Success))
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *ThriftTestTestTypedefResult) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -10601,6 +11167,14 @@ func (p *ThriftTestTestMapMapArgs) FastWrite(b []byte) int {
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I32, 1)
 	off += thrift.Binary.WriteI32(b[off:], p.Hello)
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *ThriftTestTestMapMapArgs) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -10796,6 +11370,38 @@ func (p *ThriftTestTestMapMapResult) FastWrite(b []byte) int {
 		}
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+// It ranges each map once (BLength and FastWrite range it twice), so the fields holding maps are
+// written last, growing b as they go.
+func (p *ThriftTestTestMapMapResult) FastAppend(b []byte) []byte {
+	off := len(b)
+	if p == nil {
+		b = thrift.Grow(b, off, 1)
+		return b[:off+thrift.Binary.WriteFieldStop(b[off:])]
+	}
+	l := 0 // the fixed-size fields always written
+	b = thrift.Grow(b, off, l)
+	if p.Success != nil {
+		b = thrift.Grow(b, off, 9)
+		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.MAP, 0)
+		off += thrift.Binary.WriteMapBegin(b[off:], thrift.I32, thrift.MAP, len(p.Success))
+		for k1, e2 := range p.Success {
+			b = thrift.Grow(b, off, 4)
+			off += thrift.Binary.WriteI32(b[off:], k1)
+			b = thrift.Grow(b, off, 6)
+			off += thrift.Binary.WriteMapBegin(b[off:], thrift.I32, thrift.I32, len(e2))
+			for k3, e4 := range e2 {
+				b = thrift.Grow(b, off, 4+4)
+				off += thrift.Binary.WriteI32(b[off:], k3)
+				off += thrift.Binary.WriteI32(b[off:], e4)
+			}
+		}
+	}
+	b = thrift.Grow(b, off, 1)
+	return b[:off+thrift.Binary.WriteFieldStop(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -11085,6 +11691,28 @@ func (p *ThriftTestTestInsanityArgs) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+// It ranges each map once (BLength and FastWrite range it twice), so the fields holding maps are
+// written last, growing b as they go.
+func (p *ThriftTestTestInsanityArgs) FastAppend(b []byte) []byte {
+	off := len(b)
+	if p == nil {
+		b = thrift.Grow(b, off, 1)
+		return b[:off+thrift.Binary.WriteFieldStop(b[off:])]
+	}
+	l := 0 // the fixed-size fields always written
+	b = thrift.Grow(b, off, l)
+	if p.Argument != nil {
+		b = thrift.Grow(b, off, 3)
+		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRUCT, 1)
+		a1 := p.Argument.FastAppend(b[:off])
+		off, b = len(a1), a1[:cap(a1)]
+	}
+	b = thrift.Grow(b, off, 1)
+	return b[:off+thrift.Binary.WriteFieldStop(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -11314,6 +11942,39 @@ func (p *ThriftTestTestInsanityResult) FastWrite(b []byte) int {
 		}
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+// It ranges each map once (BLength and FastWrite range it twice), so the fields holding maps are
+// written last, growing b as they go.
+func (p *ThriftTestTestInsanityResult) FastAppend(b []byte) []byte {
+	off := len(b)
+	if p == nil {
+		b = thrift.Grow(b, off, 1)
+		return b[:off+thrift.Binary.WriteFieldStop(b[off:])]
+	}
+	l := 0 // the fixed-size fields always written
+	b = thrift.Grow(b, off, l)
+	if p.Success != nil {
+		b = thrift.Grow(b, off, 9)
+		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.MAP, 0)
+		off += thrift.Binary.WriteMapBegin(b[off:], thrift.I64, thrift.MAP, len(p.Success))
+		for k1, e2 := range p.Success {
+			b = thrift.Grow(b, off, 8)
+			off += thrift.Binary.WriteI64(b[off:], int64(k1))
+			b = thrift.Grow(b, off, 6)
+			off += thrift.Binary.WriteMapBegin(b[off:], thrift.I32, thrift.STRUCT, len(e2))
+			for k3, e4 := range e2 {
+				b = thrift.Grow(b, off, 4)
+				off += thrift.Binary.WriteI32(b[off:], int32(k3))
+				a5 := e4.FastAppend(b[:off])
+				off, b = len(a5), a5[:cap(a5)]
+			}
+		}
+	}
+	b = thrift.Grow(b, off, 1)
+	return b[:off+thrift.Binary.WriteFieldStop(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -11684,6 +12345,40 @@ func (p *ThriftTestTestMultiArgs) FastWrite(b []byte) int {
 		off += thrift.Binary.WriteString(b[off:], e2)
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+// It ranges each map once (BLength and FastWrite range it twice), so the fields holding maps are
+// written last, growing b as they go.
+func (p *ThriftTestTestMultiArgs) FastAppend(b []byte) []byte {
+	off := len(b)
+	if p == nil {
+		b = thrift.Grow(b, off, 1)
+		return b[:off+thrift.Binary.WriteFieldStop(b[off:])]
+	}
+	l := 40 // the fixed-size fields always written
+	b = thrift.Grow(b, off, l)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I08, 1)
+	off += thrift.Binary.WriteI8(b[off:], p.Arg0)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I32, 2)
+	off += thrift.Binary.WriteI32(b[off:], p.Arg1)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I64, 3)
+	off += thrift.Binary.WriteI64(b[off:], p.Arg2)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I32, 5)
+	off += thrift.Binary.WriteI32(b[off:], int32(p.Arg4))
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I64, 6)
+	off += thrift.Binary.WriteI64(b[off:], int64(p.Arg5))
+	b = thrift.Grow(b, off, 9)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.MAP, 4)
+	off += thrift.Binary.WriteMapBegin(b[off:], thrift.I16, thrift.STRING, len(p.Arg3))
+	for k1, e2 := range p.Arg3 {
+		b = thrift.Grow(b, off, 2+4+len(e2))
+		off += thrift.Binary.WriteI16(b[off:], k1)
+		off += thrift.Binary.WriteString(b[off:], e2)
+	}
+	b = thrift.Grow(b, off, 1)
+	return b[:off+thrift.Binary.WriteFieldStop(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -12079,6 +12774,14 @@ func (p *ThriftTestTestMultiResult) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *ThriftTestTestMultiResult) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -12287,6 +12990,14 @@ func (p *ThriftTestTestExceptionArgs) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *ThriftTestTestExceptionArgs) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -12484,6 +13195,14 @@ func (p *ThriftTestTestExceptionResult) FastWrite(b []byte) int {
 		off += p.Err1.FastWrite(b[off:])
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *ThriftTestTestExceptionResult) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -12705,6 +13424,14 @@ func (p *ThriftTestTestMultiExceptionArgs) FastWrite(b []byte) int {
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRING, 2)
 	off += thrift.Binary.WriteString(b[off:], p.Arg1)
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *ThriftTestTestMultiExceptionArgs) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -12978,6 +13705,14 @@ func (p *ThriftTestTestMultiExceptionResult) FastWrite(b []byte) int {
 		off += p.Err2.FastWrite(b[off:])
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *ThriftTestTestMultiExceptionResult) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -13256,6 +13991,14 @@ func (p *ThriftTestTestOnewayArgs) FastWrite(b []byte) int {
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I32, 1)
 	off += thrift.Binary.WriteI32(b[off:], p.SecondsToSleep)
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *ThriftTestTestOnewayArgs) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -14448,6 +15191,14 @@ func (p *SecondServiceSecondtestStringArgs) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *SecondServiceSecondtestStringArgs) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -14647,6 +15398,14 @@ func (p *SecondServiceSecondtestStringResult) FastWrite(b []byte) int {
 		off += thrift.Binary.WriteString(b[off:], *p.Success)
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *SecondServiceSecondtestStringResult) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -14939,6 +15698,14 @@ func (p *VersioningTestV1) FastWrite(b []byte) int {
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRING, 3)
 	off += thrift.Binary.WriteString(b[off:], p.OldString)
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *VersioningTestV1) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -15338,6 +16105,62 @@ func (p *VersioningTestV2) FastWrite(b []byte) int {
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRING, 11)
 	off += thrift.Binary.WriteString(b[off:], p.Newstring)
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+// It ranges each map once (BLength and FastWrite range it twice), so the fields holding maps are
+// written last, growing b as they go.
+func (p *VersioningTestV2) FastAppend(b []byte) []byte {
+	off := len(b)
+	if p == nil {
+		b = thrift.Grow(b, off, 1)
+		return b[:off+thrift.Binary.WriteFieldStop(b[off:])]
+	}
+	l := 52 // the fixed-size fields always written
+	if p.Newstruct != nil {
+		l += 3 + p.Newstruct.BLength()
+	}
+	l += 3 + 5 + len(p.Newlist)*4
+	l += 3 + 5 + len(p.Newset)*4
+	l += 3 + 4 + len(p.Newstring)
+	b = thrift.Grow(b, off, l)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I32, 1)
+	off += thrift.Binary.WriteI32(b[off:], p.BeginInBoth)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I32, 2)
+	off += thrift.Binary.WriteI32(b[off:], p.Newint)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I08, 3)
+	off += thrift.Binary.WriteI8(b[off:], p.Newbyte)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I16, 4)
+	off += thrift.Binary.WriteI16(b[off:], p.Newshort)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I64, 5)
+	off += thrift.Binary.WriteI64(b[off:], p.Newlong)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.DOUBLE, 6)
+	off += thrift.Binary.WriteDouble(b[off:], p.Newdouble)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I32, 12)
+	off += thrift.Binary.WriteI32(b[off:], p.EndInBoth)
+	if p.Newstruct != nil {
+		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRUCT, 7)
+		off += p.Newstruct.FastWrite(b[off:])
+	}
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 8)
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.I32, len(p.Newlist))
+	off += thrift.Binary.WriteI32s(b[off:], p.Newlist) // SIMD byte swap
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.SET, 9)
+	off += thrift.Binary.WriteSetBegin(b[off:], thrift.I32, len(p.Newset))
+	off += thrift.Binary.WriteI32s(b[off:], p.Newset) // SIMD byte swap
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRING, 11)
+	off += thrift.Binary.WriteString(b[off:], p.Newstring)
+	b = thrift.Grow(b, off, 9)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.MAP, 10)
+	off += thrift.Binary.WriteMapBegin(b[off:], thrift.I32, thrift.I32, len(p.Newmap))
+	for k1, e2 := range p.Newmap {
+		b = thrift.Grow(b, off, 4+4)
+		off += thrift.Binary.WriteI32(b[off:], k1)
+		off += thrift.Binary.WriteI32(b[off:], e2)
+	}
+	b = thrift.Grow(b, off, 1)
+	return b[:off+thrift.Binary.WriteFieldStop(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -15947,6 +16770,14 @@ func (p *ListTypeVersioningV1) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *ListTypeVersioningV1) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -16207,6 +17038,14 @@ func (p *ListTypeVersioningV2) FastWrite(b []byte) int {
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRING, 2)
 	off += thrift.Binary.WriteString(b[off:], p.Hello)
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *ListTypeVersioningV2) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -16485,6 +17324,30 @@ func (p *GuessProtocolStruct) FastWrite(b []byte) int {
 		off += thrift.Binary.WriteString(b[off:], e2)
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+// It ranges each map once (BLength and FastWrite range it twice), so the fields holding maps are
+// written last, growing b as they go.
+func (p *GuessProtocolStruct) FastAppend(b []byte) []byte {
+	off := len(b)
+	if p == nil {
+		b = thrift.Grow(b, off, 1)
+		return b[:off+thrift.Binary.WriteFieldStop(b[off:])]
+	}
+	l := 0 // the fixed-size fields always written
+	b = thrift.Grow(b, off, l)
+	b = thrift.Grow(b, off, 9)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.MAP, 7)
+	off += thrift.Binary.WriteMapBegin(b[off:], thrift.STRING, thrift.STRING, len(p.MapField))
+	for k1, e2 := range p.MapField {
+		b = thrift.Grow(b, off, 4+len(k1)+4+len(e2))
+		off += thrift.Binary.WriteString(b[off:], k1)
+		off += thrift.Binary.WriteString(b[off:], e2)
+	}
+	b = thrift.Grow(b, off, 1)
+	return b[:off+thrift.Binary.WriteFieldStop(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -16916,6 +17779,80 @@ func (p *LargeDeltas) FastWrite(b []byte) int {
 	off += thrift.Binary.WriteListBegin(b[off:], thrift.I32, len(p.BigNumbers))
 	off += thrift.Binary.WriteI32s(b[off:], p.BigNumbers) // SIMD byte swap
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+// It ranges each map once (BLength and FastWrite range it twice), so the fields holding maps are
+// written last, growing b as they go.
+func (p *LargeDeltas) FastAppend(b []byte) []byte {
+	off := len(b)
+	if p == nil {
+		b = thrift.Grow(b, off, 1)
+		return b[:off+thrift.Binary.WriteFieldStop(b[off:])]
+	}
+	l := 8 // the fixed-size fields always written
+	if p.B1 != nil {
+		l += 3 + p.B1.BLength()
+	}
+	if p.B10 != nil {
+		l += 3 + p.B10.BLength()
+	}
+	if p.B100 != nil {
+		l += 3 + p.B100.BLength()
+	}
+	if p.B1000 != nil {
+		l += 3 + p.B1000.BLength()
+	}
+	l += 3
+	l += 5
+	for _, e1 := range p.ASet2500 {
+		l += 4 + len(e1)
+	}
+	l += 3 + 5 + len(p.BigNumbers)*4
+	b = thrift.Grow(b, off, l)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.BOOL, 500)
+	off += thrift.Binary.WriteBool(b[off:], p.CheckTrue)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.BOOL, 1500)
+	off += thrift.Binary.WriteBool(b[off:], p.CheckFalse)
+	if p.B1 != nil {
+		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRUCT, 1)
+		off += p.B1.FastWrite(b[off:])
+	}
+	if p.B10 != nil {
+		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRUCT, 10)
+		off += p.B10.FastWrite(b[off:])
+	}
+	if p.B100 != nil {
+		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRUCT, 100)
+		off += p.B100.FastWrite(b[off:])
+	}
+	if p.B1000 != nil {
+		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRUCT, 1000)
+		off += p.B1000.FastWrite(b[off:])
+	}
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.SET, 2500)
+	off += thrift.Binary.WriteSetBegin(b[off:], thrift.STRING, len(p.ASet2500))
+	for _, e2 := range p.ASet2500 {
+		off += thrift.Binary.WriteString(b[off:], e2)
+	}
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 4000)
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.I32, len(p.BigNumbers))
+	off += thrift.Binary.WriteI32s(b[off:], p.BigNumbers) // SIMD byte swap
+	if p.Vertwo2000 != nil {
+		b = thrift.Grow(b, off, 3)
+		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRUCT, 2000)
+		a3 := p.Vertwo2000.FastAppend(b[:off])
+		off, b = len(a3), a3[:cap(a3)]
+	}
+	if p.Vertwo3000 != nil {
+		b = thrift.Grow(b, off, 3)
+		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRUCT, 3000)
+		a4 := p.Vertwo3000.FastAppend(b[:off])
+		off, b = len(a4), a4[:cap(a4)]
+	}
+	b = thrift.Grow(b, off, 1)
+	return b[:off+thrift.Binary.WriteFieldStop(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -17462,6 +18399,14 @@ func (p *NestedListsI32x2) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *NestedListsI32x2) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -17700,6 +18645,14 @@ func (p *NestedListsI32x3) FastWrite(b []byte) int {
 		}
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *NestedListsI32x3) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -18060,6 +19013,75 @@ func (p *NestedMixedx2) FastWrite(b []byte) int {
 		}
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+// It ranges each map once (BLength and FastWrite range it twice), so the fields holding maps are
+// written last, growing b as they go.
+func (p *NestedMixedx2) FastAppend(b []byte) []byte {
+	off := len(b)
+	if p == nil {
+		b = thrift.Grow(b, off, 1)
+		return b[:off+thrift.Binary.WriteFieldStop(b[off:])]
+	}
+	l := 0 // the fixed-size fields always written
+	l += 3
+	l += 5
+	for _, e1 := range p.IntSetList {
+		l += 5 + len(e1)*4
+	}
+	b = thrift.Grow(b, off, l)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 1)
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.SET, len(p.IntSetList))
+	for _, e2 := range p.IntSetList {
+		off += thrift.Binary.WriteSetBegin(b[off:], thrift.I32, len(e2))
+		off += thrift.Binary.WriteI32s(b[off:], e2) // SIMD byte swap
+	}
+	b = thrift.Grow(b, off, 9)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.MAP, 2)
+	off += thrift.Binary.WriteMapBegin(b[off:], thrift.I32, thrift.SET, len(p.MapIntStrset))
+	for k3, e4 := range p.MapIntStrset {
+		{
+			l := 0
+			l += 4
+			l += 5
+			for _, e5 := range e4 {
+				l += 4 + len(e5)
+			}
+			b = thrift.Grow(b, off, l)
+		}
+		off += thrift.Binary.WriteI32(b[off:], k3)
+		off += thrift.Binary.WriteSetBegin(b[off:], thrift.STRING, len(e4))
+		for _, e6 := range e4 {
+			off += thrift.Binary.WriteString(b[off:], e6)
+		}
+	}
+	b = thrift.Grow(b, off, 8)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 3)
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.MAP, len(p.MapIntStrsetList))
+	for _, e7 := range p.MapIntStrsetList {
+		b = thrift.Grow(b, off, 6)
+		off += thrift.Binary.WriteMapBegin(b[off:], thrift.I32, thrift.SET, len(e7))
+		for k8, e9 := range e7 {
+			{
+				l := 0
+				l += 4
+				l += 5
+				for _, e10 := range e9 {
+					l += 4 + len(e10)
+				}
+				b = thrift.Grow(b, off, l)
+			}
+			off += thrift.Binary.WriteI32(b[off:], k8)
+			off += thrift.Binary.WriteSetBegin(b[off:], thrift.STRING, len(e9))
+			for _, e11 := range e9 {
+				off += thrift.Binary.WriteString(b[off:], e11)
+			}
+		}
+	}
+	b = thrift.Grow(b, off, 1)
+	return b[:off+thrift.Binary.WriteFieldStop(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -18581,6 +19603,14 @@ func (p *ListBonks) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *ListBonks) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -18838,6 +19868,14 @@ func (p *NestedListsBonk) FastWrite(b []byte) int {
 		}
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *NestedListsBonk) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -19167,6 +20205,14 @@ func (p *BoolTest) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *BoolTest) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -19394,6 +20440,14 @@ func (p *StructA) FastWrite(b []byte) int {
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRING, 1)
 	off += thrift.Binary.WriteString(b[off:], p.S)
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *StructA) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -19634,6 +20688,14 @@ func (p *StructB) FastWrite(b []byte) int {
 		off += p.Ab.FastWrite(b[off:])
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *StructB) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -19902,6 +20964,14 @@ func (p *OptionalSetDefaultTest) FastWrite(b []byte) int {
 		}
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *OptionalSetDefaultTest) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -20198,6 +21268,46 @@ func (p *OptionalBinary) FastWrite(b []byte) int {
 		}
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+// It ranges each map once (BLength and FastWrite range it twice), so the fields holding maps are
+// written last, growing b as they go.
+func (p *OptionalBinary) FastAppend(b []byte) []byte {
+	off := len(b)
+	if p == nil {
+		b = thrift.Grow(b, off, 1)
+		return b[:off+thrift.Binary.WriteFieldStop(b[off:])]
+	}
+	l := 0 // the fixed-size fields always written
+	if p.BinSet != nil {
+		l += 3
+		l += 5
+		for _, e1 := range p.BinSet {
+			l += 4 + len(e1)
+		}
+	}
+	b = thrift.Grow(b, off, l)
+	if p.BinSet != nil {
+		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.SET, 1)
+		off += thrift.Binary.WriteSetBegin(b[off:], thrift.STRING, len(p.BinSet))
+		for _, e2 := range p.BinSet {
+			off += thrift.Binary.WriteBinary(b[off:], e2)
+		}
+	}
+	if p.BinMap != nil {
+		b = thrift.Grow(b, off, 9)
+		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.MAP, 2)
+		off += thrift.Binary.WriteMapBegin(b[off:], thrift.STRING, thrift.I32, len(p.BinMap))
+		for k3, e4 := range p.BinMap {
+			b = thrift.Grow(b, off, 4+len(k3)+4)
+			off += thrift.Binary.WriteString(b[off:], k3)
+			off += thrift.Binary.WriteI32(b[off:], e4)
+		}
+	}
+	b = thrift.Grow(b, off, 1)
+	return b[:off+thrift.Binary.WriteFieldStop(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold

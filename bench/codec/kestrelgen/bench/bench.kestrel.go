@@ -62,6 +62,14 @@ func (p *Ano) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *Ano) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -269,6 +277,14 @@ func (p *MyTest) FastWrite(b []byte) int {
 	off += thrift.Binary.WriteListBegin(b[off:], thrift.I64, len(p.Nums))
 	off += thrift.Binary.WriteI64s(b[off:], p.Nums) // SIMD byte swap
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *MyTest) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -598,6 +614,14 @@ func (p *Address) FastWrite(b []byte) int {
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRING, 3)
 	off += thrift.Binary.WriteString(b[off:], p.Country)
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *Address) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -1070,6 +1094,75 @@ func (p *Mixed) FastWrite(b []byte) int {
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRING, 13)
 	off += thrift.Binary.WriteString(b[off:], p.Bio)
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+// It ranges each map once (BLength and FastWrite range it twice), so the fields holding maps are
+// written last, growing b as they go.
+func (p *Mixed) FastAppend(b []byte) []byte {
+	off := len(b)
+	if p == nil {
+		b = thrift.Grow(b, off, 1)
+		return b[:off+thrift.Binary.WriteFieldStop(b[off:])]
+	}
+	l := 51 // the fixed-size fields always written
+	l += 3 + 4 + len(p.Name)
+	l += 3 + 4 + len(p.Email)
+	l += 3
+	l += 5
+	for _, e1 := range p.Tags {
+		l += 4 + len(e1)
+	}
+	if p.Address != nil {
+		l += 3 + p.Address.BLength()
+	}
+	if p.Nickname != nil {
+		l += 3 + 4 + len(*p.Nickname)
+	}
+	l += 3 + 4 + len(p.Bio)
+	b = thrift.Grow(b, off, l)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I64, 1)
+	off += thrift.Binary.WriteI64(b[off:], p.Id)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I32, 4)
+	off += thrift.Binary.WriteI32(b[off:], p.Age)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.DOUBLE, 5)
+	off += thrift.Binary.WriteDouble(b[off:], p.Score)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.BOOL, 6)
+	off += thrift.Binary.WriteBool(b[off:], p.Active)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I32, 11)
+	off += thrift.Binary.WriteI32(b[off:], int32(p.Status))
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I64, 12)
+	off += thrift.Binary.WriteI64(b[off:], p.CreatedAt)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRING, 2)
+	off += thrift.Binary.WriteString(b[off:], p.Name)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRING, 3)
+	off += thrift.Binary.WriteString(b[off:], p.Email)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.LIST, 8)
+	off += thrift.Binary.WriteListBegin(b[off:], thrift.STRING, len(p.Tags))
+	for _, e2 := range p.Tags {
+		off += thrift.Binary.WriteString(b[off:], e2)
+	}
+	if p.Address != nil {
+		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRUCT, 9)
+		off += p.Address.FastWrite(b[off:])
+	}
+	if p.Nickname != nil {
+		off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRING, 10)
+		off += thrift.Binary.WriteString(b[off:], *p.Nickname)
+	}
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRING, 13)
+	off += thrift.Binary.WriteString(b[off:], p.Bio)
+	b = thrift.Grow(b, off, 9)
+	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.MAP, 7)
+	off += thrift.Binary.WriteMapBegin(b[off:], thrift.STRING, thrift.STRING, len(p.Labels))
+	for k3, e4 := range p.Labels {
+		b = thrift.Grow(b, off, 4+len(k3)+4+len(e4))
+		off += thrift.Binary.WriteString(b[off:], k3)
+		off += thrift.Binary.WriteString(b[off:], e4)
+	}
+	b = thrift.Grow(b, off, 1)
+	return b[:off+thrift.Binary.WriteFieldStop(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -1764,6 +1857,14 @@ func (p *Item) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *Item) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -2121,6 +2222,14 @@ func (p *Nested) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *Nested) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -2407,6 +2516,14 @@ func (p *BinaryPayload) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *BinaryPayload) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -2592,6 +2709,14 @@ func (p *I64List) FastWrite(b []byte) int {
 	off += thrift.Binary.WriteListBegin(b[off:], thrift.I64, len(p.V))
 	off += thrift.Binary.WriteI64s(b[off:], p.V) // SIMD byte swap
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *I64List) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -2789,6 +2914,14 @@ func (p *I32List) FastWrite(b []byte) int {
 	off += thrift.Binary.WriteListBegin(b[off:], thrift.I32, len(p.V))
 	off += thrift.Binary.WriteI32s(b[off:], p.V) // SIMD byte swap
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *I32List) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -2989,6 +3122,14 @@ func (p *Echo) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *Echo) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -3186,6 +3327,14 @@ func (p *EchoServiceEchoArgs) FastWrite(b []byte) int {
 		off += p.Req.FastWrite(b[off:])
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *EchoServiceEchoArgs) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -3393,6 +3542,14 @@ func (p *EchoServiceEchoResult) FastWrite(b []byte) int {
 		off += p.Success.FastWrite(b[off:])
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *EchoServiceEchoResult) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold

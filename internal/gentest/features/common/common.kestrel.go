@@ -115,6 +115,14 @@ func (p *Point) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *Point) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -343,6 +351,14 @@ func (p *NotFound) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *NotFound) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -561,6 +577,14 @@ func (p *BasePingArgs) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *BasePingArgs) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -758,6 +782,14 @@ func (p *BasePingResult) FastWrite(b []byte) int {
 		off += thrift.Binary.WriteString(b[off:], *p.Success)
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *BasePingResult) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -958,6 +990,14 @@ func (p *BaseNotifyArgs) FastWrite(b []byte) int {
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.I64, 1)
 	off += thrift.Binary.WriteI64(b[off:], p.Id)
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *BaseNotifyArgs) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold

@@ -67,6 +67,14 @@ func (p *EchoRequest) FastWrite(b []byte) int {
 	return off + thrift.Binary.WriteFieldStop(b[off:])
 }
 
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *EchoRequest) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
+}
+
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
 // bytes are linked through w instead of copied, so b needs only BLengthNocopy() bytes (see
 // thrift.NocopyCodec). It returns BLength().
@@ -255,6 +263,14 @@ func (p *EchoResponse) FastWrite(b []byte) int {
 	off += thrift.Binary.WriteFieldBegin(b[off:], thrift.STRING, 1)
 	off += thrift.Binary.WriteString(b[off:], p.Msg)
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *EchoResponse) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -454,6 +470,14 @@ func (p *EchoServiceEchoArgs) FastWrite(b []byte) int {
 		off += p.Req.FastWrite(b[off:])
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *EchoServiceEchoArgs) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
@@ -661,6 +685,14 @@ func (p *EchoServiceEchoResult) FastWrite(b []byte) int {
 		off += p.Success.FastWrite(b[off:])
 	}
 	return off + thrift.Binary.WriteFieldStop(b[off:])
+}
+
+// FastAppend appends p in the Thrift Binary protocol to b and returns the extended slice, which
+// holds BLength() more bytes. It reallocates only when b lacks the capacity.
+func (p *EchoServiceEchoResult) FastAppend(b []byte) []byte {
+	off := len(b)
+	b = thrift.Grow(b, off, p.BLength())
+	return b[:off+p.FastWrite(b[off:])]
 }
 
 // FastWriteNocopy is FastWrite, except that strings and binaries of at least thrift.NocopyThreshold
