@@ -15,7 +15,9 @@
 // (Binary protocol, package thrift's FastCodec and NocopyCodec) and, with ProtocolCompact or
 // ProtocolBoth, CompactLength, CompactWrite and CompactRead. FastWrite writes fixed-size fields first,
 // then the variable-size ones, into a buffer presized with BLength; FastWriteNocopy needs only
-// BLengthNocopy bytes, the strings and binaries it links left out. FastRead skips unknown fields and fields whose
+// BLengthNocopy bytes, the strings and binaries it links left out. FastAppend (thrift.Appender)
+// appends to a []byte in one pass: it ranges each map once, writing the fields that hold maps last and
+// growing the slice per entry, where BLength and FastWrite range every map twice. FastRead skips unknown fields and fields whose
 // wire type does not match, tracks required fields in a bitset and bounds struct nesting by
 // thrift.MaxDepth. Its allocation tricks, each noted in the generated code:
 //
