@@ -4,25 +4,34 @@ import (
 	"strconv"
 	"sync/atomic"
 
+	"github.com/kestrel-rpc/kestrel/internal/invariants"
 	"github.com/kestrel-rpc/kestrel/internal/unsafex"
 )
 
-// A node's seal word is 0 while the producer may still change the node, and end|sealedBit once it has
-// flushed bytes past the node and will never touch it again.
+// Node recycling: the consumer's Release keeps the nodes it frees and hands them to the producer in
+// batches of at least handoffBatch through one atomic pointer (one atomic store per batch, one swap when
+// the producer takes it), instead of a sync.Pool Put and Get per node. A buffer starts doing so once its
+// producer has taken cacheAfter nodes from the pool, so that a short-lived Buffer gives its few nodes
+// back to the pool; it keeps at most about 3*maxCachedNodes (its own list, the batch handed over, the
+// consumer's list), and Free gives them all back.
 const (
-	sealedBit = 1 << 62
-	endMask   = sealedBit - 1
+	handoffBatch   = 16
+	maxCachedNodes = 64
+	cacheAfter     = 16
 )
 
 // node is one link of the chain: the bytes buf[start:end] of a block (or of caller memory), which sit at
 // offset base of the stream.
 //
-// Who may touch what: buf, start, base and mem are set before the node's bytes are published and then
-// fixed. end, limit and next belong to the producer until the node is sealed. The consumer learns how far
-// it may read from the total of flushed bytes alone: in a node not yet sealed, every flushed byte past
-// base lies in the node (had a Flush published bytes beyond it, that Flush would have sealed it before
-// storing the total). So a Flush costs one atomic store, plus one per node it leaves behind. The
-// consumer reads next only once the node is sealed.
+// Who may touch what: buf, start, base, id and mem are set before the node's bytes are published and
+// then fixed. end, limit, next and borrowed belong to the producer while the node is the flush node (the
+// node holding the end of the flushed bytes, Buffer.flushNode) or lies after it; once a Flush has moved
+// the flush node past a node, the producer never touches that node again. A Flush stores the id of the
+// new flush node (Buffer.pflush, only when it moved) before the total of flushed bytes (Buffer.total),
+// and the consumer loads them in the opposite order. So in a node before the flush node it loaded, the
+// consumer may read end and next freely: they are final. In the flush node itself it reads only up to
+// the total: every flushed byte past its base lies in that node. A Flush thus costs one atomic store,
+// plus one when it leaves nodes behind, however many.
 type node struct {
 	buf   []byte
 	start int
@@ -32,18 +41,28 @@ type node struct {
 	limit int
 	// base is the stream offset of buf[start] (counted like Buffer.total).
 	base int
-	seal atomic.Int64
+	// id tells the node from the other nodes of its chain: the producer numbers the nodes it links
+	// (Buffer.seq), and the root is 0. It is set before the node is published and then fixed.
+	id   uint64
 	next *node
 	// mem is the pooled block viewed by buf, or nil for caller memory (which is never pooled).
 	mem *block
-	// free is true while the node sits in the pool; only maintained under -tags invariants.
+	// borrowed is true when the node holds no reference of its own to mem: a later node of the same
+	// chain over the same block holds it (WriteDirect hands the reference of the node it splits on to
+	// the node after the link). The chain is released in order, so the block outlives the node. Code
+	// that moves a later node to another chain (Append) or drops it (MallocAck) first gives a borrowed
+	// node a reference of its own. The producer's tail node is never borrowed.
+	borrowed bool
+	// free is true while the node sits in the pool or a buffer's node lists; only maintained under
+	// -tags invariants.
 	free bool
 }
 
-// readEnd returns how far the consumer may read in n, given a total of flushed bytes loaded before.
-func (n *node) readEnd(total int) int {
-	if sl := n.seal.Load(); sl != 0 {
-		return int(sl & endMask)
+// readEnd returns how far the consumer may read in n, given the total of flushed bytes and the id of the
+// flush node loaded before (see node).
+func (n *node) readEnd(total int, flush uint64) int {
+	if n.id != flush {
+		return n.end
 	}
 	return n.start + max(total-n.base, 0)
 }
@@ -57,20 +76,30 @@ type Buffer struct {
 	root node
 
 	// Producer side.
-	tail       *node // the node written to; nil until the producer's first call
-	ptotal     int   // the producer's copy of total
-	flushNode  *node // the node holding the end of the flushed bytes
-	flushOff   int   // where the flushed bytes end in flushNode
-	mallocLen  int   // bytes added since the last Flush
-	lastMalloc int   // bytes of the last Malloc region still at the end of tail (for WriteDirect)
-	booked     int   // size of the space handed out by the last Book
+	tail       *node  // the node written to; nil until the producer's first call
+	ptotal     int    // the producer's copy of total
+	flushNode  *node  // the node holding the end of the flushed bytes
+	flushOff   int    // where the flushed bytes end in flushNode
+	mallocLen  int    // bytes added since the last Flush
+	lastMalloc int    // bytes of the last Malloc region still at the end of tail (for WriteDirect)
+	booked     int    // size of the space handed out by the last Book
+	seq        uint64 // the id of the last node numbered by newNode
+	pfree      *node  // the producer's free nodes, linked by next
+	poolNodes  int    // nodes the producer took from the pool, counted up to cacheAfter
 
 	_ [64]byte // keep the producer's and consumer's fields off each other's cache lines
 
 	// total counts every byte ever flushed. The producer alone stores it; the consumer loads it.
 	total atomic.Int64
+	// pflush is the id of the producer's flushNode as of the last Flush that moved it; see node.
+	pflush atomic.Uint64
+	// handoff holds a batch of free nodes from the consumer's Release for the producer: only the
+	// consumer stores a batch into it, only when it is empty, and only the producer empties it.
+	handoff atomic.Pointer[node]
+	// cacheNodes tells the consumer to keep freed nodes for the producer; the producer sets it once.
+	cacheNodes atomic.Bool
 
-	_ [56]byte
+	_ [36]byte
 
 	// Consumer side.
 	head     *node  // oldest node not yet released; nil until the consumer's first call
@@ -79,7 +108,10 @@ type Buffer struct {
 	rend     int    // end of the bytes of rnode known to be readable (rend <= rnode's flushed end)
 	consumed int    // every byte ever consumed: Len is total - consumed
 	rtotal   int    // total as last loaded by sync
+	rflush   uint64 // the id of the flush node as last loaded by sync
 	copies   *block // blocks holding copies of reads that spanned nodes, freed by Release
+	cfree    *node  // nodes freed by Release, not yet handed to the producer, linked by next
+	cfreeN   int    // length of cfree
 }
 
 var (
@@ -154,7 +186,7 @@ func (b *Buffer) mallocSlow(n int) ([]byte, error) {
 // newBlockNode links a new node over a block of at least max(n, the default block size) bytes.
 func (b *Buffer) newBlockNode(n int) *node {
 	blk := getBlock(max(n, minBlockSize))
-	nd := getNode()
+	nd := b.newNode()
 	nd.buf = blk.buf
 	nd.mem = blk
 	nd.limit = len(blk.buf)
@@ -162,6 +194,82 @@ func (b *Buffer) newBlockNode(n int) *node {
 	b.tail.next = nd
 	b.tail = nd
 	return nd
+}
+
+// newNode returns a cleared node for the producer, numbered: from its own free list, else from the
+// batch the consumer handed over, else from the pool.
+func (b *Buffer) newNode() *node {
+	n := b.pfree
+	if n == nil || invariants.Enabled {
+		return b.newNodeSlow()
+	}
+	b.pfree = n.next
+	n.next = nil
+	b.seq++
+	n.id = b.seq
+	return n
+}
+
+func (b *Buffer) newNodeSlow() *node {
+	n := b.pfree
+	if n == nil {
+		if b.handoff.Load() == nil {
+			return b.poolNode()
+		}
+		n = b.handoff.Swap(nil)
+	}
+	b.pfree = n.next
+	n.next = nil
+	b.seq++
+	n.id = b.seq
+	if invariants.Enabled {
+		if !n.free {
+			panic("linkbuf: node taken from a free list is still in use")
+		}
+		n.free = false
+	}
+	return n
+}
+
+// poolNode returns a node from the pool and, once the producer has taken cacheAfter of them, asks the
+// consumer to keep the nodes it frees for the producer.
+func (b *Buffer) poolNode() *node {
+	if b.poolNodes < cacheAfter {
+		if b.poolNodes++; b.poolNodes == cacheAfter {
+			b.cacheNodes.Store(true)
+		}
+	}
+	n := getNode()
+	b.seq++
+	n.id = b.seq
+	return n
+}
+
+// recycle drops the reference of h (a node the consumer is done with) to its memory, clears h and keeps
+// it for the producer. The caller has checked that the consumer's list has room.
+func (b *Buffer) recycle(h *node) {
+	if h.mem != nil && !h.borrowed {
+		h.mem.unref()
+	}
+	if invariants.Enabled && h.free {
+		panic("linkbuf: double release of a node")
+	}
+	*h = node{free: true, next: b.cfree}
+	b.cfree = h
+	b.cfreeN++
+}
+
+// freeNodes returns a list of nodes linked by next to the pool.
+func freeNodes(n *node) {
+	for n != nil {
+		nx := n.next
+		n.next = nil
+		if invariants.Enabled {
+			n.free = false // putNode checks and sets it again
+		}
+		putNode(n)
+		n = nx
+	}
 }
 
 // MallocLen returns the number of bytes added since the last Flush.
@@ -187,6 +295,20 @@ func (b *Buffer) MallocAck(n int) error {
 	x.end = from + keep
 	if x.mem == nil {
 		x.limit = x.end
+	}
+	if x.next != nil {
+		// The nodes after x are dropped, and with them the block reference a node up to x may borrow
+		// (nodes before the flush node cannot: a split makes the borrowing node and its holder together,
+		// and a Flush moves the flush node onto the holder or past it).
+		for h := b.flushNode; ; h = h.next {
+			if h.borrowed {
+				h.borrowed = false
+				h.mem.refs.Add(1)
+			}
+			if h == x {
+				break
+			}
+		}
 	}
 	for d := x.next; d != nil; {
 		nx := d.next
@@ -220,11 +342,12 @@ func (b *Buffer) WriteDirect(p []byte, remainCap int) error {
 		return nil
 	}
 	// Split t around the insertion point: t keeps the bytes before it, p follows, and a new node over the
-	// same block takes the remainCap bytes after it together with the block's free space.
-	c := getNode()
+	// same block takes the remainCap bytes after it together with the block's free space. c takes over
+	// t's reference to the block (t is read and released before c), so the split costs no atomic add.
+	c := b.newNode()
 	c.buf = t.buf
 	c.mem = t.mem
-	t.mem.refs.Add(1)
+	t.borrowed = true
 	c.start = t.end - remainCap
 	c.end = t.end
 	c.limit = t.limit
@@ -245,7 +368,7 @@ func (b *Buffer) linkCaller(p []byte) {
 	if b.tail == nil {
 		b.initWriter()
 	}
-	nd := getNode()
+	nd := b.newNode()
 	nd.buf = p[:len(p):len(p)]
 	nd.end = len(p)
 	nd.limit = len(p)
@@ -311,12 +434,22 @@ func (b *Buffer) Append(w Writer) error {
 	}
 	pos := b.ptotal + b.mallocLen // stream offset of the first moved byte in b
 	x, off := src.rnode, src.roff
+	// The nodes that stay in src (up to x) must not borrow a reference held by a node that moves.
+	for h := src.head; ; h = h.next {
+		if h.borrowed {
+			h.borrowed = false
+			h.mem.refs.Add(1)
+		}
+		if h == x {
+			break
+		}
+	}
 	var first, last *node
 	moved := 0
 	if x.end > off {
 		// x was partly read: the unread part moves as a new node over the same memory, so that slices
 		// of the read part stay valid until src's Release.
-		y := getNode()
+		y := b.newNode()
 		y.buf = x.buf
 		y.mem = x.mem
 		if x.mem != nil {
@@ -340,7 +473,8 @@ func (b *Buffer) Append(w Writer) error {
 		}
 		for nd := nx; nd != nil; nd = nd.next {
 			nd.base = pos + moved
-			nd.seal.Store(0) // b's Flush seals it again once b flushes past it
+			b.seq++
+			nd.id = b.seq // unique in b's chain
 			moved += nd.end - nd.start
 			last = nd
 		}
@@ -349,8 +483,8 @@ func (b *Buffer) Append(w Writer) error {
 	x.next = nil
 	x.end = off
 	x.limit = off
-	x.seal.Store(0)
 	src.tail, src.flushNode, src.flushOff = x, x, off
+	src.pflush.Store(x.id)
 	src.mallocLen, src.lastMalloc, src.booked = 0, 0, 0
 	src.rend = off
 	src.ptotal, src.rtotal = src.consumed, src.consumed
@@ -374,20 +508,19 @@ func (b *Buffer) Flush() error {
 	}
 	t := b.tail
 	if t.mem != nil && len(t.buf) >= sealSize {
-		e := getNode()
+		e := b.newNode()
 		e.base = b.ptotal + b.mallocLen
 		t.next = e
 		b.tail = e
 		t = e
 	}
-	// Read next before sealing: once a node is sealed the consumer may read past it and Release it, and
-	// a released node's fields are reset for reuse, so the producer must not touch it again.
-	for n := b.flushNode; n != t; {
-		nx := n.next
-		n.seal.Store(int64(n.end) | sealedBit)
-		n = nx
+	// Publish the flush node before the total (see node). Once it is stored the consumer may read past
+	// the nodes before it and release them, so the producer must not touch them again.
+	if b.flushNode != t {
+		b.flushNode = t
+		b.pflush.Store(t.id)
 	}
-	b.flushNode, b.flushOff = t, t.end
+	b.flushOff = t.end
 	b.ptotal += b.mallocLen
 	b.total.Store(int64(b.ptotal))
 	b.mallocLen = 0
@@ -442,26 +575,23 @@ func (b *Buffer) sync() int {
 	if b.rnode == nil {
 		b.initReader()
 	}
-	total := int(b.total.Load()) // before any seal word: see the note on node
+	total := int(b.total.Load()) // before the flush node: see the note on node
+	flush := b.pflush.Load()
 	avail := total - b.consumed
-	b.rtotal = total
+	b.rtotal, b.rflush = total, flush
 	for {
 		r := b.rnode
-		sl := r.seal.Load()
-		end := r.start + max(total-r.base, 0)
-		if sl != 0 {
-			end = int(sl & endMask)
-		}
+		end := r.readEnd(total, flush)
 		if end > b.roff {
 			b.rend = min(end, b.roff+avail)
 			return avail
 		}
-		if sl == 0 {
-			// Read up to the producer's current node: every flushed byte has been read.
+		if r.id == flush {
+			// Read up to the flush node: every flushed byte has been read.
 			b.rend = b.roff
 			return avail
 		}
-		// r is sealed and read to its end: r.next is final.
+		// r lies before the flush node and is read to its end: r.next is final.
 		r = r.next
 		b.rnode, b.roff = r, r.start
 	}
@@ -628,7 +758,7 @@ func (b *Buffer) peek(p []byte) {
 			return
 		}
 		r = r.next
-		off, end = r.start, r.readEnd(b.rtotal)
+		off, end = r.start, r.readEnd(b.rtotal, b.rflush)
 	}
 }
 
@@ -654,6 +784,8 @@ func (b *Buffer) Slice(n int) (Reader, error) {
 			}
 			nd.start, nd.end, nd.limit = off, off+k, off+k
 			nd.base = n - left
+			c.seq++
+			nd.id = c.seq
 			c.tail.next = nd
 			c.tail = nd
 			left -= k
@@ -662,13 +794,15 @@ func (b *Buffer) Slice(n int) (Reader, error) {
 			}
 		}
 		r = r.next
-		off, end = r.start, r.readEnd(b.rtotal)
+		off, end = r.start, r.readEnd(b.rtotal, b.rflush)
 	}
-	// End the chain with an empty node, so that Flush seals every node holding bytes and the child's own
-	// Release frees them all.
+	// End the chain with an empty node, so that Flush moves the flush node past every node holding bytes
+	// and the child's own Release frees them all.
 	if n > 0 {
 		e := getNode()
 		e.base = n
+		c.seq++
+		e.id = c.seq
 		c.tail.next = e
 		c.tail = e
 		c.mallocLen = n
@@ -691,16 +825,24 @@ func (b *Buffer) Release() error {
 		return nil
 	}
 	b.sync()
+	cache := b.cacheNodes.Load()
 	for h := b.head; h != b.rnode; {
 		nx := h.next
-		if h == &b.root {
+		switch {
+		case h == &b.root:
 			h.next = nil
-		} else {
+		case cache && b.cfreeN < maxCachedNodes:
+			b.recycle(h)
+		default:
 			putNode(h)
 		}
 		h = nx
 	}
 	b.head = b.rnode
+	if b.cfreeN >= handoffBatch && b.handoff.Load() == nil {
+		b.handoff.Store(b.cfree)
+		b.cfree, b.cfreeN = nil, 0
+	}
 	return nil
 }
 
@@ -721,7 +863,7 @@ func (b *Buffer) Vectors(dst [][]byte, max int) [][]byte {
 		}
 		r = r.next
 		off = r.start
-		end = min(r.readEnd(b.rtotal), off+avail)
+		end = min(r.readEnd(b.rtotal, b.rflush), off+avail)
 	}
 	return dst
 }
@@ -748,12 +890,17 @@ func (b *Buffer) Free() {
 		n = nx
 	}
 	b.root.next = nil
-	b.root.seal.Store(0)
 	b.root.end = 0
+	b.root.borrowed = false
+	freeNodes(b.pfree)
+	freeNodes(b.handoff.Swap(nil))
+	freeNodes(b.cfree)
+	b.pfree, b.cfree, b.cfreeN = nil, nil, 0
 	b.tail, b.flushNode, b.flushOff, b.ptotal = nil, nil, 0, 0
 	b.mallocLen, b.lastMalloc, b.booked = 0, 0, 0
 	b.total.Store(0)
-	b.head, b.rnode, b.roff, b.rend, b.consumed, b.rtotal = nil, nil, 0, 0, 0, 0
+	b.pflush.Store(0)
+	b.head, b.rnode, b.roff, b.rend, b.consumed, b.rtotal, b.rflush = nil, nil, 0, 0, 0, 0, 0
 }
 
 // Shrink gives every block back to the pools, the producer's current block included, when nothing is

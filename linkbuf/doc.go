@@ -32,9 +32,11 @@
 // One goroutine may use the write side (Malloc, MallocLen, MallocAck, WriteDirect, WriteString,
 // WriteBinary, Append, Flush, Book, BookAck) while one other goroutine uses the read side (Next, Peek,
 // Skip, ReadString, ReadBinary, Slice, Len, IsEmpty, Release, Vectors) of the same Buffer, with no lock:
-// Flush publishes the new bytes through one atomic counter (and an atomic end mark per block), and the
-// reader frees only blocks the writer has flushed past. Free and Shrink need both sides quiet. The
-// block pools are safe for any number of goroutines, so Readers from Slice may be released anywhere.
+// Flush publishes the new bytes through one atomic counter (and, when it moved past nodes, the atomic
+// id of the node now holding the end of the flushed bytes), and the reader frees only nodes the writer
+// has flushed past. Release keeps the nodes it frees and hands them back to the writer in batches, one
+// atomic exchange per batch. Free and Shrink need both sides quiet. The block pools are safe for any
+// number of goroutines, so Readers from Slice may be released anywhere.
 //
 // # Invariants
 //

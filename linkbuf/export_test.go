@@ -37,3 +37,25 @@ func (b *Buffer) Nodes() int {
 	}
 	return k
 }
+
+// CachedNodes returns the number of free nodes b keeps for its producer: the producer's list, the batch
+// handed over and the consumer's list. Call it only while neither side is in use.
+func (b *Buffer) CachedNodes() int {
+	k := 0
+	for _, n := range []*node{b.pfree, b.handoff.Load(), b.cfree} {
+		for ; n != nil; n = n.next {
+			k++
+		}
+	}
+	return k
+}
+
+// CachesNodes reports whether b's consumer keeps the nodes it frees for b's producer.
+func (b *Buffer) CachesNodes() bool { return b.cacheNodes.Load() }
+
+// MaxCachedNodes bounds CachedNodes, and CacheAfter is how many nodes a producer takes from the pool
+// before its buffer starts keeping them.
+const (
+	MaxCachedNodes = 3 * maxCachedNodes
+	CacheAfter     = cacheAfter
+)

@@ -137,9 +137,9 @@ func getNode() *node {
 	return n
 }
 
-// putNode drops n's reference to its memory and returns n to the pool.
+// putNode drops n's reference to its memory (unless it borrows one) and returns n to the pool.
 func putNode(n *node) {
-	if n.mem != nil {
+	if n.mem != nil && !n.borrowed {
 		n.mem.unref()
 	}
 	if invariants.Enabled {
