@@ -342,8 +342,9 @@ func (BinaryProtocol) ReadString(b []byte) (string, int, error) {
 func (BinaryProtocol) ReadBinary(b []byte) ([]byte, int, error) {
 	if len(b) >= 4 {
 		if l := binary.BigEndian.Uint32(b); l <= uint32(len(b)-4) && l <= MaxStringLen {
-			v := make([]byte, l)
-			copy(v, b[4:])
+			src := b[4 : 4+l]
+			v := make([]byte, len(src)) // make+copy of len(src): one pass, no zeroing first
+			copy(v, src)
 			return v, 4 + int(l), nil
 		}
 	}

@@ -518,8 +518,9 @@ func (CompactProtocol) ReadBinary(b []byte) ([]byte, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	v := make([]byte, l)
-	copy(v, b[m:])
+	src := b[m : m+l]
+	v := make([]byte, len(src)) // make+copy of len(src): one pass, no zeroing first
+	copy(v, src)
 	return v, m + l, nil
 }
 
