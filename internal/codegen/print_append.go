@@ -84,32 +84,7 @@ func (m *fileModel) printAppend(p *printer, s *structModel) {
 		}
 	}
 	// One reservation for the fields without maps; the STOP byte, written last, grows b for itself.
-	constant := 0
-	for _, f := range sized {
-		if writeCond(s, f) == "" && f.fixed {
-			n, _ := fixedSize(f.typ.Underlying())
-			constant += 3 + n
-		}
-	}
-	p.Pf("l := %d // the fixed-size fields always written", constant)
-	for _, f := range sized {
-		cond := writeCond(s, f)
-		if cond == "" && f.fixed {
-			continue
-		}
-		if cond != "" {
-			p.Pf("if %s {", cond)
-		}
-		if e, ok := c.lenExpr(f.typ, fieldValue(f)); ok {
-			p.Pf("l += 3 + %s", e)
-		} else {
-			p.P("l += 3")
-			c.emitLen(f.typ, fieldValue(f))
-		}
-		if cond != "" {
-			p.P("}")
-		}
-	}
+	c.printFieldsLength(s, sized, 0, "the fixed-size fields always written")
 	p.P("b = thrift.Grow(b, off, l)")
 	c.printFieldWrites(s, sized)
 	for _, f := range growing {

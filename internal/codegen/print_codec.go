@@ -188,22 +188,29 @@ func (m *fileModel) printCompact(p *printer, s *structModel) {
 	c.printRead(s)
 }
 
-// printLength prints the body of BLength (or, with c.nocopy, of BLengthNocopy): the size of the fields
-// that are always written and have a fixed size is one constant.
+// printLength prints the body of BLength (or, with c.nocopy, of BLengthNocopy).
 func (c *codec) printLength(s *structModel, order []*fieldModel) {
 	p := c.p
 	p.P("if p == nil {")
 	p.P("return 1")
 	p.P("}")
-	constant := 1 // STOP
-	for _, f := range order {
+	c.printFieldsLength(s, order, 1, "STOP and the fixed-size fields always written")
+	p.P("return l")
+}
+
+// printFieldsLength declares l and adds up the encoded size of fields (headers included) plus base: the
+// fields that are always written and have a fixed size make one constant with base, described by note.
+func (c *codec) printFieldsLength(s *structModel, fields []*fieldModel, base int, note string) {
+	p := c.p
+	constant := base
+	for _, f := range fields {
 		if writeCond(s, f) == "" && f.fixed {
 			n, _ := fixedSize(f.typ.Underlying())
 			constant += 3 + n
 		}
 	}
-	p.Pf("l := %d // STOP and the fixed-size fields always written", constant)
-	for _, f := range order {
+	p.Pf("l := %d // %s", constant, note)
+	for _, f := range fields {
 		cond := writeCond(s, f)
 		if cond == "" && f.fixed {
 			continue
@@ -226,7 +233,6 @@ func (c *codec) printLength(s *structModel, order []*fieldModel) {
 			p.P("}")
 		}
 	}
-	p.P("return l")
 }
 
 func (m *fileModel) structLinkable(s *structModel) bool {

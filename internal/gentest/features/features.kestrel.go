@@ -3842,22 +3842,22 @@ func (p *Everything) FastAppend(b []byte) []byte {
 	}
 	l := 90 // the fixed-size fields always written
 	if p.Ob != nil {
-		l += 3 + 1
+		l += 4
 	}
 	if p.Oi8v != nil {
-		l += 3 + 1
+		l += 4
 	}
 	if p.Odbl != nil {
-		l += 3 + 8
+		l += 11
 	}
 	if p.Oid != nil {
-		l += 3 + 16
+		l += 19
 	}
 	if p.Okind != nil {
-		l += 3 + 4
+		l += 7
 	}
 	if p.Ouid != nil {
-		l += 3 + 8
+		l += 11
 	}
 	l += 3 + 4 + len(p.Str)
 	l += 3 + 4 + len(p.Bin)

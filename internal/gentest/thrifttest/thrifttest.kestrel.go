@@ -2851,7 +2851,7 @@ func (p *SomeUnion) FastAppend(b []byte) []byte {
 	}
 	l := 0 // the fixed-size fields always written
 	if p.I32Thing != nil {
-		l += 3 + 4
+		l += 7
 	}
 	if p.StringThing != nil {
 		l += 3 + 4 + len(*p.StringThing)
