@@ -259,6 +259,20 @@ func (b *Buffer) recycle(h *node) {
 	b.cfreeN++
 }
 
+// ownRefs gives every borrowing node from first to last (last reachable from first by next) a block
+// reference of its own, before the nodes after last are dropped or moved to another chain.
+func ownRefs(first, last *node) {
+	for h := first; ; h = h.next {
+		if h.borrowed {
+			h.borrowed = false
+			h.mem.refs.Add(1)
+		}
+		if h == last {
+			return
+		}
+	}
+}
+
 // freeNodes returns a list of nodes linked by next to the pool.
 func freeNodes(n *node) {
 	for n != nil {
@@ -300,15 +314,7 @@ func (b *Buffer) MallocAck(n int) error {
 		// The nodes after x are dropped, and with them the block reference a node up to x may borrow
 		// (nodes before the flush node cannot: a split makes the borrowing node and its holder together,
 		// and a Flush moves the flush node onto the holder or past it).
-		for h := b.flushNode; ; h = h.next {
-			if h.borrowed {
-				h.borrowed = false
-				h.mem.refs.Add(1)
-			}
-			if h == x {
-				break
-			}
-		}
+		ownRefs(b.flushNode, x)
 	}
 	for d := x.next; d != nil; {
 		nx := d.next
@@ -435,15 +441,7 @@ func (b *Buffer) Append(w Writer) error {
 	pos := b.ptotal + b.mallocLen // stream offset of the first moved byte in b
 	x, off := src.rnode, src.roff
 	// The nodes that stay in src (up to x) must not borrow a reference held by a node that moves.
-	for h := src.head; ; h = h.next {
-		if h.borrowed {
-			h.borrowed = false
-			h.mem.refs.Add(1)
-		}
-		if h == x {
-			break
-		}
-	}
+	ownRefs(src.head, x)
 	var first, last *node
 	moved := 0
 	if x.end > off {
